@@ -1,0 +1,3 @@
+"""mkdocs-reassign: hold feature docs to a written contract at build time."""
+
+__version__ = "0.1.0"

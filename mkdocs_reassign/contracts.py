@@ -1,0 +1,304 @@
+"""Contracts: YAML data that says what a kind of feature doc must contain."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import yamlutil
+from .options import matches_any
+from .scan import normalize_heading
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def schemas_dir() -> Path:
+    """The published schemas: inside the wheel, or beside the package in a checkout."""
+    inside = PACKAGE_DIR / "schemas"
+    if inside.is_dir():
+        return inside
+    return PACKAGE_DIR.parent / "schemas"
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    with open(schemas_dir() / name, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@lru_cache(maxsize=None)
+def validator(name: str):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(name))
+
+
+@dataclass(slots=True)
+class SectionSpec:
+    id: str
+    names: list[str]  # as written in the contract
+    norms: frozenset
+    level: int | None = None
+    required: bool = True
+    allow_empty: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.names[0].upper() if self.level == 2 else self.names[0]
+
+
+@dataclass(slots=True)
+class Term:
+    name: str
+    any: list[str]
+
+
+@dataclass(slots=True)
+class Requirement:
+    id: str
+    description: str = ""
+    section_names: list[str] = field(default_factory=list)
+    section_norms: frozenset = frozenset()
+    section_level: int | None = None
+    terms: list[Term] = field(default_factory=list)
+    diagram: bool = False
+    related: list[str] = field(default_factory=list)
+    hint: str = ""
+    contract: str = ""  # the contract that declared it
+
+
+@dataclass
+class Contract:
+    name: str
+    file: str
+    description: str = ""
+    extends: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    sections: list[SectionSpec] = field(default_factory=list)
+    ordered: bool | None = None
+    requirements: list[Requirement] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+    path: str = ""  # the file on disk
+
+
+@dataclass
+class ContractProblem:
+    file: str
+    line: int
+    message: str
+    hint: str = ""
+
+
+class ContractSet:
+    """All contracts (shipped defaults, then the user's folder), resolved."""
+
+    def __init__(self, contracts: dict[str, Contract], problems: list[ContractProblem]):
+        self.contracts = contracts
+        self.problems = problems
+
+    def get(self, name: str) -> Contract | None:
+        return self.contracts.get(name)
+
+    def select(self, fm_contract: str | None, feature_id: str | None, rel_path: str, default: str) -> tuple[Contract | None, str]:
+        """Pick a doc's contract. Return (contract, how it was chosen)."""
+        if fm_contract:
+            return self.contracts.get(fm_contract), "front matter"
+        if feature_id:
+            for name in sorted(self.contracts):
+                if feature_id in self.contracts[name].ids:
+                    return self.contracts[name], f"ID {feature_id}"
+        best = None
+        for name in sorted(self.contracts):
+            c = self.contracts[name]
+            if name == default or not c.paths:
+                continue
+            if matches_any(rel_path, c.paths):
+                spec = max(len(p.replace("*", "")) for p in c.paths)
+                if best is None or spec > best[0]:
+                    best = (spec, c)
+        if best:
+            return best[1], "path"
+        return self.contracts.get(default), "default"
+
+
+def _names(value) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _parse(raw: dict, file: str) -> Contract:
+    c = Contract(name=raw["name"], file=file, description=raw.get("description", ""), raw=raw)
+    c.extends = _names(raw.get("extends"))
+    at = raw.get("applies_to") or {}
+    c.ids = list(at.get("ids") or [])
+    c.paths = list(at.get("paths") or [])
+    for s in raw.get("sections") or []:
+        names = _names(s["names"])
+        c.sections.append(
+            SectionSpec(
+                s["id"], names, frozenset(normalize_heading(n) for n in names), s.get("level"),
+                s.get("required", True), s.get("allow_empty", False),
+            )
+        )
+    c.ordered = raw.get("ordered")
+    for r in raw.get("requirements") or []:
+        terms = []
+        for t in r.get("terms") or []:
+            if isinstance(t, str):
+                terms.append(Term(t, [t]))
+            else:
+                terms.append(Term(t.get("name") or t["any"][0], list(t["any"])))
+        c.requirements.append(
+            Requirement(
+                id=r["id"], description=r.get("description", ""), section_names=_names(r.get("section")),
+                terms=terms, diagram=bool(r.get("diagram")), related=list(r.get("related") or []),
+                hint=r.get("hint", ""), contract=c.name,
+            )
+        )
+    return c
+
+
+def _read_contract(path: Path, display: str, problems: list[ContractProblem]) -> Contract | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        problems.append(ContractProblem(display, 0, f"cannot read contract: {e}", "save it as UTF-8 text"))
+        return None
+    if len(text) > 1_000_000:
+        problems.append(ContractProblem(display, 0, "contract file is larger than 1 MB", "split it with extends"))
+        return None
+    try:
+        raw, _ = yamlutil.load(text)
+    except yamlutil.YamlProblem as p:
+        problems.append(ContractProblem(display, p.line, p.message, "fix the YAML syntax"))
+        return None
+    if raw is None:
+        problems.append(ContractProblem(display, 1, "contract file is empty", "give it at least a name:"))
+        return None
+    errors = sorted(validator("contract.schema.json").iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if errors:
+        for e in errors[:20]:
+            where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
+            problems.append(
+                ContractProblem(display, yamlutil.line_of(text, list(e.absolute_path)), f"{where}: {_short(e.message)}",
+                                "see schemas/contract.schema.json and the contract format docs")
+            )
+        return None
+    return _parse(raw, display)
+
+
+def _short(msg: str) -> str:
+    return msg if len(msg) <= 200 else msg[:197] + "..."
+
+
+def _resolve(name: str, raw_contracts: dict[str, Contract], resolved: dict[str, Contract], stack: list[str], problems) -> Contract | None:
+    if name in resolved:
+        return resolved[name]
+    c = raw_contracts.get(name)
+    if c is None:
+        return None
+    if name in stack:
+        cycle = " -> ".join(stack[stack.index(name):] + [name])
+        problems.append(ContractProblem(c.file, yamlutil_line(c, "extends"), f"extends forms a cycle: {cycle}", "remove one extends"))
+        return None
+    stack.append(name)
+    sections: list[SectionSpec] = []
+    reqs: list[Requirement] = []
+    ordered = None
+    for parent_name in c.extends:
+        parent = _resolve(parent_name, raw_contracts, resolved, stack, problems)
+        if parent is None:
+            if parent_name not in raw_contracts:
+                problems.append(ContractProblem(c.file, yamlutil_line(c, "extends"), f"extends unknown contract {parent_name!r}",
+                                                f"known contracts: {', '.join(sorted(raw_contracts))}"))
+            stack.pop()
+            return None
+        sections = _merge(sections, parent.sections)
+        reqs = _merge(reqs, parent.requirements)
+        if parent.ordered is not None:
+            ordered = parent.ordered
+    stack.pop()
+    out = Contract(c.name, c.file, c.description, c.extends, c.ids, c.paths,
+                   _merge(sections, c.sections), c.ordered if c.ordered is not None else ordered,
+                   _merge(reqs, c.requirements), c.raw, c.path)
+    by_id = {s.id: s for s in out.sections}
+    for r in out.requirements:
+        if len(r.section_names) == 1 and r.section_names[0] in by_id:
+            s = by_id[r.section_names[0]]
+            r.section_names = list(s.names)
+            r.section_level = s.level
+        r.section_norms = frozenset(normalize_heading(n) for n in r.section_names)
+    resolved[name] = out
+    return out
+
+
+def yamlutil_line(c: Contract, key: str) -> int:
+    return yamlutil_line_from_text(Path(c.path), key) if c.path else 1
+
+
+def _merge(base: list, extra: list) -> list:
+    out = list(base)
+    index = {x.id: i for i, x in enumerate(out)}
+    for x in extra:
+        if x.id in index:
+            out[index[x.id]] = x
+        else:
+            index[x.id] = len(out)
+            out.append(x)
+    return out
+
+
+def load_contracts(user_dir: str | None = None, display_root: str | None = None) -> ContractSet:
+    """Shipped defaults from schemas/contracts, then *.yaml/*.yml of user_dir (same name overrides)."""
+    problems: list[ContractProblem] = []
+    raw: dict[str, Contract] = {}
+    folders = [(schemas_dir() / "contracts", True)]
+    if user_dir:
+        ud = Path(user_dir)
+        if not ud.is_dir():
+            problems.append(ContractProblem(_display(ud, display_root), 0, "contracts_dir is not a folder",
+                                            "create it or fix the contracts_dir option"))
+        else:
+            folders.append((ud, False))
+    for folder, _shipped in folders:
+        seen_here: dict[str, str] = {}
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.suffix not in (".yaml", ".yml"):
+                continue
+            display = _display(path, display_root)
+            c = _read_contract(path, display, problems)
+            if c is None:
+                continue
+            if c.name in seen_here:
+                problems.append(ContractProblem(display, yamlutil_line_from_text(path, "name"),
+                                                f"contract {c.name!r} is also defined in {seen_here[c.name]}", "rename one"))
+                continue
+            seen_here[c.name] = display
+            c.file = display
+            c.path = str(path)
+            raw[c.name] = c
+    resolved: dict[str, Contract] = {}
+    for name in sorted(raw):
+        _resolve(name, raw, resolved, [], problems)
+    return ContractSet(resolved, problems)
+
+
+def yamlutil_line_from_text(path: Path, key: str) -> int:
+    try:
+        return yamlutil.line_of(path.read_text(encoding="utf-8"), [key])
+    except (OSError, UnicodeDecodeError):
+        return 1
+
+
+def _display(path: Path, root: str | None) -> str:
+    if root:
+        try:
+            return Path(os.path.relpath(path, root)).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()

@@ -1,0 +1,81 @@
+"""Diagnostics: what every rule produces, and how one is printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RULES: dict[str, str] = {
+    "feature-id": "no feature ID, a ticket ID instead, or two docs declare the same ID",
+    "front-matter": "front matter is not valid YAML or fails the JSON Schema",
+    "required-section": "a contract's section is missing or empty",
+    "section-order": "template sections are out of order",
+    "required-topic": "a required term is not mentioned where the contract says",
+    "diagram": "a required diagram is missing",
+    "related-feature": "a required related feature is not linked",
+    "broken-link": "a relative link's target does not exist (or is a directory)",
+    "link-id-mismatch": "link text names an ID that the target doc does not declare",
+    "unknown-finding": "a doc cites a finding ID that no session file defines",
+    "finding-format": "bad ID, ID type not matching its section, missing required field",
+    "duplicate-finding": "one finding ID used twice",
+    "unknown-feature": "a finding's Feature names no known feature doc",
+    "source-ref": "a File: path or line does not exist under the configured source root",
+    "attention-drift": "the hand-kept attention table disagrees with the findings",
+    "open-critical": "a critical finding is still open",
+    "contract": "a contract file or plugin option is invalid",
+    "read-error": "a file cannot be read or decoded",
+    "waiver": "a waiver has no reason, or has expired",
+}
+
+DEFAULT_SEVERITY: dict[str, str] = {rule: "error" for rule in RULES}
+DEFAULT_SEVERITY.update({"section-order": "warning", "unknown-finding": "warning", "unknown-feature": "warning"})
+
+SEVERITIES = ("error", "warning", "info", "off")
+_RANK = {"error": 0, "warning": 1, "info": 2, "off": 3}
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    path: str  # relative to the project root, with forward slashes
+    line: int  # 1-based; 0 = the file as a whole
+    rule: str
+    message: str
+    hint: str = ""
+    severity: str = "error"
+    column: int = 1
+    requirement: str | None = None
+    contract: str | None = None
+    waived: str | None = None  # reason, when a waiver or the baseline covers it
+    extra: dict = field(default_factory=dict)
+
+    def sort_key(self):
+        return (self.path, self.line, self.column)
+
+    def format(self) -> str:
+        loc = f"{self.path}:{self.line}" if self.line else self.path
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{loc}: {self.severity}: {self.rule}: {self.message}{hint}"
+
+    def fingerprint(self) -> str:
+        """Stable identity for baselines: survives line moves, not message changes."""
+        return f"{self.path}|{self.rule}|{self.requirement or ''}|{self.message}"
+
+    def to_json(self) -> dict:
+        d = {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+        }
+        if self.hint:
+            d["hint"] = self.hint
+        if self.requirement:
+            d["requirement"] = self.requirement
+        if self.contract:
+            d["contract"] = self.contract
+        return d
+
+
+def at_least(severity: str, threshold: str) -> bool:
+    return _RANK.get(severity, 3) <= _RANK.get(threshold, 3)

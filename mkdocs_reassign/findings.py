@@ -1,0 +1,560 @@
+"""Findings session files: the finding-type registry, the parser and its rules."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic
+from .scan import ScannedDoc, normalize_heading
+
+# ---------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class FindingType:
+    prefix: str
+    label: str  # the attention-table label ("Questions")
+    emoji: str
+    severity: str  # critical, question, ux, review, credentials, qa, minor
+    sections: tuple[str, ...]  # words that identify its H2 section in a session file
+    required: tuple[str, ...] = ()  # bold field keys a finding of this type must have
+    attention: bool = False  # has a row in the NEEDS YOUR ATTENTION table
+    stop: bool = False  # an open one stops CI (open-critical)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        return (self.prefix, *self.aliases)
+
+
+DEFAULT_TYPES: list[dict] = [
+    {"prefix": "CRIT", "label": "CRITICAL", "emoji": "🔴", "severity": "critical", "sections": ["critical"],
+     "required": ["Found by", "Feature", "File", "Current Behavior", "Why It's Critical"], "attention": True, "stop": True},
+    {"prefix": "Q", "label": "Questions", "emoji": "🟡", "severity": "question", "sections": ["question"],
+     "required": ["Asked by", "Feature", "Current Behavior", "Why I'm Asking"], "attention": True},
+    {"prefix": "UI", "label": "UI Review", "emoji": "🎨", "severity": "review", "sections": ["awaiting your review", "ui review"],
+     "attention": True},
+    {"prefix": "CRED", "label": "Credentials Needed", "emoji": "🔑", "severity": "credentials", "sections": ["credentials"],
+     "attention": True},
+    {"prefix": "UX", "label": "UX Recommendations", "emoji": "💡", "severity": "ux", "sections": ["ux recommendation"],
+     "required": ["Feature"], "attention": True},
+    {"prefix": "QA", "label": "QA Issues", "emoji": "🧪", "severity": "qa", "sections": ["qa issue"], "required": ["Feature"]},
+    {"prefix": "M", "aliases": ["MIN"], "label": "Minor", "emoji": "🟢", "severity": "minor", "sections": ["minor"]},
+]
+
+SEVERITY_ORDER = ["critical", "question", "ux", "review", "credentials", "qa", "minor"]
+
+
+class Registry:
+    def __init__(self, types: list[FindingType], id_pattern: str):
+        self.types = types
+        self.by_prefix = {p: t for t in types for p in t.prefixes}
+        prefixes = "|".join(sorted((re.escape(p) for p in self.by_prefix), key=len, reverse=True))
+        scope = rf"(?:[0-9]{{4}}|{id_pattern})"
+        self.id_re = re.compile(rf"^(?P<type>{prefixes})-(?P<scope>{scope})-(?P<num>[0-9]{{3}})$")
+        self.cite_re = re.compile(rf"(?<![A-Za-z0-9-])(?:{prefixes})-{scope}-[0-9]{{3}}(?![A-Za-z0-9-])")
+        # anything that looks like an attempt at a finding ID
+        self.loose_re = re.compile(r"^(?P<id>[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?)\s*:\s*(?P<title>.*)$")
+        self.attention = [t for t in types if t.attention]
+
+    def type_of(self, fid: str) -> FindingType | None:
+        m = self.id_re.match(fid)
+        return self.by_prefix.get(m.group("type")) if m else None
+
+    def section_type(self, norm: str) -> FindingType | None:
+        for t in self.types:
+            if any(w in norm for w in t.sections):
+                return t
+        return None
+
+    def label_type(self, label: str) -> FindingType | None:
+        n = normalize_heading(label)
+        for t in self.types:
+            if normalize_heading(t.label) == n:
+                return t
+        for t in self.types:  # "Critical" vs "CRITICAL ISSUES"
+            ln = normalize_heading(t.label)
+            if n.startswith(ln) or ln.startswith(n):
+                return t
+        return None
+
+
+def make_registry(config: list | None, id_pattern: str) -> tuple[Registry, list[str]]:
+    """Build the registry from the finding_types option (None = defaults). Return (registry, problems)."""
+    problems = []
+    types = []
+    for i, raw in enumerate(config if config is not None else DEFAULT_TYPES):
+        if not isinstance(raw, dict):
+            problems.append(f"finding_types[{i}]: expected a mapping")
+            continue
+        unknown = set(raw) - {"prefix", "label", "emoji", "severity", "sections", "required", "attention", "stop", "aliases"}
+        if unknown:
+            problems.append(f"finding_types[{i}]: unknown key(s) {', '.join(sorted(unknown))}")
+            continue
+        prefix = raw.get("prefix")
+        if not isinstance(prefix, str) or not re.fullmatch(r"[A-Z]{1,6}", prefix):
+            problems.append(f"finding_types[{i}]: prefix must be 1-6 capital letters")
+            continue
+        try:
+            types.append(FindingType(
+                prefix=prefix, label=str(raw.get("label") or prefix), emoji=str(raw.get("emoji") or ""),
+                severity=str(raw.get("severity") or "minor"),
+                sections=tuple(normalize_heading(s) for s in (raw.get("sections") or [raw.get("label") or prefix])),
+                required=tuple(str(r) for r in raw.get("required") or ()), attention=bool(raw.get("attention", False)),
+                stop=bool(raw.get("stop", False)), aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+            ))
+        except (TypeError, ValueError) as e:
+            problems.append(f"finding_types[{i}]: {e}")
+    return Registry(types, id_pattern), problems
+
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass
+class FileRef:
+    path: str
+    start: int | None
+    end: int | None
+    line: int  # where in the session file
+
+
+@dataclass
+class Finding:
+    id: str
+    type: FindingType | None
+    title: str
+    session: str  # docs-relative path
+    line: int
+    end_line: int
+    section: FindingType | None  # the type of the section it sits in
+    feature_raw: str = ""
+    feature_id: str | None = None
+    fields: dict[str, tuple[str, int]] = field(default_factory=dict)
+    files: list[FileRef] = field(default_factory=list)
+    decided: bool = False
+    decided_at: int | None = None
+    from_table: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return "finding-" + self.id.lower()
+
+
+@dataclass
+class AttentionRow:
+    label: str
+    type: FindingType | None
+    count: int | None
+    ids: list[str]
+    line: int
+
+
+@dataclass
+class AttentionTable:
+    heading_line: int
+    start: int  # first table line (1-based), 0 when the heading has no table
+    end: int  # last table line
+    rows: list[AttentionRow]
+
+
+@dataclass
+class Session:
+    rel: str
+    doc: ScannedDoc
+    findings: list[Finding] = field(default_factory=list)
+    attention: AttentionTable | None = None
+    marker_line: int | None = None  # <!-- reassign:attention -->
+    decisions: dict[str, int] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- parser
+
+_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<key>[^*]{1,60}?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*)$")
+_CHECKBOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX✓✔])\]\s*(?P<text>.*)$")
+_FILE_REF = re.compile(r"^(?P<path>[^\s:`()]+?)(?::(?P<start>[0-9]+)(?:\s*-\s*(?P<end>[0-9]+))?)?$")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_MARKER = "reassign:attention"
+_DECISION_KEYS = ("your decision", "your answer", "decision")
+
+
+def norm_key(key: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", key.lower().replace("’", "'").replace("'", "")).strip()
+
+
+def split_row(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    cells, cur, i = [], [], 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s) and s[i + 1] == "|":
+            cur.append("|")
+            i += 2
+            continue
+        if c == "|":
+            cells.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    cells.append("".join(cur).strip())
+    return cells
+
+
+def _tables(doc: ScannedDoc, start: int, end: int):
+    """Yield (header cells, [(line, cells)], first line, last line) for pipe tables in lines start..end."""
+    lines = doc.lines
+    i = start
+    while i <= end:
+        text = lines[i - 1] if i - 1 < len(lines) else ""
+        if doc.prose[i - 1] and "|" in text and i + 1 <= end and _TABLE_SEP.match(lines[i]) and "-" in lines[i]:
+            header = split_row(text)
+            rows = []
+            j = i + 2
+            while j <= end and doc.prose[j - 1] and "|" in lines[j - 1] and lines[j - 1].strip():
+                rows.append((j, split_row(lines[j - 1])))
+                j += 1
+            yield header, rows, i, j - 1
+            i = j
+        else:
+            i += 1
+
+
+def _plain(cell: str) -> str:
+    return re.sub(r"[*_`]", "", cell).strip()
+
+
+def _feature_id(raw: str, id_pattern: str) -> str | None:
+    m = re.search(rf"(?<![A-Za-z0-9-])({id_pattern})(?![A-Za-z0-9-])", raw)
+    return m.group(1) if m else None
+
+
+def parse_session(rel: str, doc: ScannedDoc, reg: Registry, id_pattern: str) -> Session:
+    s = Session(rel, doc)
+    headings = doc.headings
+    nlines = len(doc.lines)
+    for _a, _b, inner in doc.comments:
+        if inner.strip() == _MARKER:
+            s.marker_line = _a
+            break
+    # H2 (or H1-H2) sections and their type
+    sections = [sec for sec in doc.sections() if sec.heading.level == 2]
+    for sec in sections:
+        norm = sec.heading.norm
+        own_end = sec.end
+        if "needs your attention" in norm:
+            s.attention = _parse_attention(doc, sec.start, own_end, reg)
+            continue
+        if "decisions log" in norm or norm == "decisions":
+            for header, rows, _f, _l in _tables(doc, sec.start + 1, own_end):
+                for line, cells in rows:
+                    for cell in cells:
+                        for fid in reg.cite_re.findall(_plain(cell)):
+                            s.decisions.setdefault(fid, line)
+            continue
+        stype = reg.section_type(norm) if sec.heading.level == 2 else None
+        _parse_blocks(s, doc, sec.start, own_end, stype, reg, id_pattern)
+        if stype is not None:
+            _parse_table_findings(s, doc, sec.start + 1, own_end, stype, reg, id_pattern)
+    if not sections:
+        _parse_blocks(s, doc, 1, nlines, None, reg, id_pattern)
+    for f in s.findings:
+        if not f.decided and f.id in s.decisions:
+            f.decided = True
+            f.decided_at = s.decisions[f.id]
+    return s
+
+
+def _parse_attention(doc: ScannedDoc, start: int, end: int, reg: Registry) -> AttentionTable:
+    for header, rows, first, last in _tables(doc, start + 1, end):
+        out = []
+        for line, cells in rows:
+            if not cells:
+                continue
+            label = _plain(re.sub(r"^[^\w*]+", "", cells[0]))
+            count = None
+            if len(cells) > 1:
+                c = _plain(cells[1])
+                count = int(c) if c.isdigit() else None
+            ids = []
+            if len(cells) > 2:
+                ids = [x for x in re.split(r"[\s,;]+", _plain(cells[2])) if x and x not in ("-", "—", "–", "none", "None")]
+            out.append(AttentionRow(label, reg.label_type(label), count, ids, line))
+        return AttentionTable(start, first, last, out)
+    return AttentionTable(start, 0, 0, [])
+
+
+def _parse_blocks(s: Session, doc: ScannedDoc, start: int, end: int, stype: FindingType | None, reg: Registry, id_pattern: str) -> None:
+    hs = [h for h in doc.headings if start < h.line <= end and h.level >= 3]
+    for i, h in enumerate(hs):
+        if h.level != 3:
+            continue
+        m = reg.loose_re.match(re.sub(r"[*_`]", "", h.text).strip())
+        if not m:
+            continue
+        fid, title = m.group("id"), m.group("title").strip()
+        block_end = end
+        for h2 in hs[i + 1 :]:
+            if h2.level <= 3:
+                block_end = h2.line - 1
+                break
+        ftype = reg.type_of(fid)
+        f = Finding(fid, ftype, title, s.rel, h.line, block_end, stype)
+        _parse_fields(f, doc, h.line + 1, block_end, id_pattern)
+        if not reg.id_re.match(fid) and stype is None and not any(fid.startswith(p + "-") for p in reg.by_prefix):
+            continue  # an H3 such as "### TODO-1: ..." outside any findings section is not ours
+        s.findings.append(f)
+
+
+def _parse_fields(f: Finding, doc: ScannedDoc, start: int, end: int, id_pattern: str) -> None:
+    lines = doc.lines
+    in_decision = False
+    in_files = False
+    for ln in range(start, end + 1):
+        if not doc.prose[ln - 1]:
+            continue
+        text = lines[ln - 1]
+        m = _FIELD.match(text)
+        if m:
+            key = norm_key(m.group("key"))
+            value = m.group("value").strip()
+            f.fields.setdefault(key, (value, ln))
+            in_decision = key in _DECISION_KEYS or key.startswith("your ")
+            in_files = key in ("files", "file") and not value
+            if key == "feature":
+                f.feature_raw = value
+                f.feature_id = _feature_id(_plain(value), id_pattern)
+            elif key in ("file", "files") and value:
+                for part in re.split(r",\s*|\s+and\s+", value):
+                    _add_ref(f, part, ln)
+            continue
+        cb = _CHECKBOX.match(text)
+        if cb:
+            if in_decision and cb.group("mark") != " " and not f.decided:
+                f.decided = True
+                f.decided_at = ln
+            continue
+        if in_files:
+            bullet = re.match(r"^\s*[-*+]\s+(.*)$", text)
+            if bullet:
+                _add_ref(f, bullet.group(1), ln)
+                continue
+            if text.strip():
+                in_files = False
+
+
+def _add_ref(f: Finding, part: str, line: int) -> None:
+    m = re.search(r"`([^`]+)`", part)
+    token = m.group(1) if m else part.strip().split(" ")[0] if part.strip() else ""
+    token = token.strip().strip("`")
+    rm = _FILE_REF.match(token)
+    if not rm or ("/" not in rm.group("path") and "." not in rm.group("path")):
+        return
+    start = int(rm.group("start")) if rm.group("start") else None
+    end = int(rm.group("end")) if rm.group("end") else start
+    f.files.append(FileRef(rm.group("path"), start, end, line))
+
+
+def _parse_table_findings(s: Session, doc: ScannedDoc, start: int, end: int, stype: FindingType, reg: Registry, id_pattern: str) -> None:
+    for header, rows, _first, _last in _tables(doc, start, end):
+        cols = [norm_key(_plain(h)) for h in header]
+        if not cols or cols[0] not in ("id", "ids", "finding"):
+            continue
+        fcol = next((i for i, c in enumerate(cols) if c == "feature"), None)
+        tcol = next((i for i, c in enumerate(cols) if c in ("issue", "title", "what to review", "why needed", "what", "service")), None)
+        for line, cells in rows:
+            fid = _plain(cells[0]) if cells else ""
+            if not fid or fid in ("-", "—", "–"):
+                continue
+            title = _plain(cells[tcol]) if tcol is not None and tcol < len(cells) else ""
+            f = Finding(fid, reg.type_of(fid), title, s.rel, line, line, stype, from_table=True)
+            if fcol is not None and fcol < len(cells):
+                f.feature_raw = _plain(cells[fcol])
+                f.feature_id = _feature_id(f.feature_raw, id_pattern)
+            s.findings.append(f)
+
+
+# ---------------------------------------------------------------- rules
+
+
+def check_session(s: Session, reg: Registry) -> None:
+    """finding-format and open-critical for one session (site-independent)."""
+    d = s.diagnostics
+    for f in s.findings:
+        if not reg.id_re.match(f.id):
+            d.append(Diagnostic(s.rel, f.line, "finding-format", f"finding ID {f.id!r} is not <TYPE>-<SCOPE>-<NNN>",
+                                f"TYPE one of {', '.join(sorted(reg.by_prefix))}, SCOPE a session date MMDD or a feature ID, NNN three digits, e.g. CRIT-1202-001"))
+        elif f.section is not None and f.type is not None and f.type is not f.section:
+            d.append(Diagnostic(s.rel, f.line, "finding-format",
+                                f"{f.id} is a {f.type.label} ID but sits in the {f.section.label} section",
+                                f"move it, or renumber it as {f.section.prefix}-..."))
+        ftype = f.type or f.section
+        if ftype is None or f.from_table:
+            continue
+        missing = [k for k in ftype.required if norm_key(k) not in f.fields and not _alias_present(k, f.fields)]
+        for k in missing:
+            d.append(Diagnostic(s.rel, f.line, "finding-format", f"{f.id} lacks the **{k}:** field",
+                                f"{ftype.label} findings need {', '.join('**' + r + ':**' for r in ftype.required)}"))
+        if ftype.stop and not f.decided:
+            d.append(Diagnostic(s.rel, f.line, "open-critical", f"{f.id} is open: {f.title}",
+                                "tick a box under **YOUR DECISION:** or log it in the DECISIONS LOG; agents stop on CRITICAL"))
+
+
+_ALIASES = {"found by": ("asked by", "reported by"), "asked by": ("found by",), "file": ("files",),
+            "why its critical": ("why it is critical",), "current behavior": ("current behaviour", "current")}
+
+
+def _alias_present(key: str, fields: dict) -> bool:
+    return any(a in fields for a in _ALIASES.get(norm_key(key), ()))
+
+
+def truth(sessions: list[Session], reg: Registry) -> dict[str, Finding]:
+    """Every defined finding by ID (the first definition wins)."""
+    out: dict[str, Finding] = {}
+    for s in sessions:
+        for f in s.findings:
+            out.setdefault(f.id, f)
+    return out
+
+
+def expected_rows(s: Session, reg: Registry) -> list[tuple[FindingType, list[str]]]:
+    """The correct attention table of a session: open findings per type with a row."""
+    rows = []
+    seen = set()
+    for t in reg.attention:
+        ids = []
+        for f in s.findings:
+            if (f.type or f.section) is t and not f.decided and f.id not in seen:
+                ids.append(f.id)
+                seen.add(f.id)
+        rows.append((t, ids))
+    return rows
+
+
+def check_attention(s: Session, reg: Registry, defined: dict[str, Finding], d: list[Diagnostic]) -> None:
+    t = s.attention
+    if t is None or not t.start:
+        return
+    expected = {typ.prefix: ids for typ, ids in expected_rows(s, reg)}
+    rows_by_type = {r.type.prefix: r for r in t.rows if r.type is not None}
+    for r in t.rows:
+        if r.type is None:
+            d.append(Diagnostic(s.rel, r.line, "attention-drift", f"row {r.label!r} is not a finding type with an attention row",
+                                f"rows are: {', '.join(x.label for x in reg.attention)}"))
+    for typ in reg.attention:
+        want = expected[typ.prefix]
+        row = rows_by_type.get(typ.prefix)
+        if row is None:
+            if want:
+                d.append(Diagnostic(s.rel, t.start, "attention-drift", f"no {typ.label} row, but {', '.join(want)} {'is' if len(want) == 1 else 'are'} open",
+                                    f"add | {typ.emoji} **{typ.label}** | {len(want)} | {', '.join(want)} |, or run mkdocs-reassign fix"))
+            continue
+        for fid in want:
+            if fid not in row.ids:
+                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is open but missing from the {typ.label} row",
+                                    "add it, or run mkdocs-reassign fix"))
+        for fid in row.ids:
+            if fid in want:
+                continue
+            f = next((x for x in s.findings if x.id == fid), None) or defined.get(fid)
+            if f is None:
+                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but no finding defines it",
+                                    "remove it, or run mkdocs-reassign fix"))
+            elif f.decided:
+                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but is decided (line {f.decided_at})",
+                                    "remove it, or run mkdocs-reassign fix"))
+            elif f.session != s.rel:
+                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but belongs to {f.session}",
+                                    "list it in its own session's table"))
+            else:
+                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but is not a {typ.label} finding",
+                                    "move it to its own row, or run mkdocs-reassign fix"))
+        if row.count is None or row.count != len(want):
+            shown = "missing" if row.count is None else str(row.count)
+            d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{typ.label} count is {shown} but {len(want)} {'is' if len(want) == 1 else 'are'} open",
+                                f"set it to {len(want)}, or run mkdocs-reassign fix"))
+
+
+def check_duplicates(sessions: list[Session]) -> list[Diagnostic]:
+    seen: dict[str, Finding] = {}
+    out = []
+    for s in sorted(sessions, key=lambda x: x.rel):
+        for f in s.findings:
+            first = seen.get(f.id)
+            if first is None:
+                seen[f.id] = f
+            else:
+                out.append(Diagnostic(s.rel, f.line, "duplicate-finding", f"finding ID {f.id} is already used at {first.session}:{first.line}",
+                                      "give this finding the next free number"))
+    return out
+
+
+def check_features_of_findings(sessions: list[Session], registry: dict[str, str]) -> list[Diagnostic]:
+    out = []
+    for s in sessions:
+        for f in s.findings:
+            if not f.feature_raw:
+                continue
+            if f.feature_id is None:
+                out.append(Diagnostic(s.rel, f.fields.get("feature", ("", f.line))[1], "unknown-feature",
+                                      f"{f.id}: Feature {f.feature_raw!r} names no feature ID", "write the feature ID, e.g. **Feature:** P4"))
+            elif f.feature_id not in registry:
+                out.append(Diagnostic(s.rel, f.fields.get("feature", ("", f.line))[1], "unknown-feature",
+                                      f"{f.id}: Feature {f.feature_id} has no feature doc", "fix the ID, or document the feature"))
+    return out
+
+
+def check_source_refs(sessions: list[Session], source_root: str | None, display_root: str) -> list[Diagnostic]:
+    if not source_root:
+        return []
+    root = os.path.realpath(source_root)
+    out = []
+    counts: dict[str, int | None] = {}
+    for s in sessions:
+        for f in s.findings:
+            for ref in f.files:
+                p = ref.path.lstrip("/") if not os.path.isabs(ref.path) else ref.path
+                full = os.path.realpath(os.path.join(root, p))
+                if os.path.commonpath([root, full]) != root:
+                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path} points outside the source root",
+                                          "File: paths are relative to the source_root option"))
+                    continue
+                if not os.path.isfile(full):
+                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path} does not exist under {display_root}",
+                                          "fix the path (relative to source_root)"))
+                    continue
+                if ref.start is None:
+                    continue
+                if full not in counts:
+                    counts[full] = _count_lines(full)
+                n = counts[full]
+                last = max(ref.start, ref.end or ref.start)
+                if n is not None and (ref.start < 1 or last > n):
+                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path}:{ref.start}{'-' + str(ref.end) if ref.end and ref.end != ref.start else ''} is past the end of the file ({n} lines)",
+                                          "update the line numbers"))
+                elif ref.end is not None and ref.end < ref.start:
+                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: line range {ref.start}-{ref.end} is reversed", "write start-end"))
+    return out
+
+
+def _count_lines(path: str) -> int | None:
+    try:
+        n = 0
+        last = b"\n"
+        with open(path, "rb") as fh:
+            while True:
+                chunk = fh.read(1 << 16)
+                if not chunk:
+                    break
+                n += chunk.count(b"\n")
+                last = chunk[-1:]
+        return n + (0 if last == b"\n" else 1)
+    except OSError:
+        return None

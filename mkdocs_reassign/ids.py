@@ -1,0 +1,74 @@
+"""Feature identity: the ID a doc declares, from front matter or its H1."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+TICKET = r"[A-Z][A-Z0-9]*-[0-9]+[A-Z]?"
+
+
+@dataclass(slots=True)
+class Identity:
+    id: str | None
+    title: str
+    source: str  # "front-matter", "h1" or "none"
+    ticket: str | None = None  # a ticket ID found where the feature ID belongs
+
+
+@lru_cache(maxsize=32)
+def _patterns(id_pattern: str):
+    idp = f"(?:{id_pattern})"
+    return {
+        "prefix": re.compile(r"^\s*Feature\b\s*(?P<id>" + idp + r")?\s*[:\-–—]?\s*(?P<rest>.*)$", re.I),
+        "lead": re.compile(r"^(?P<id>" + idp + r")\s*(?:[:\-–—]\s*|\s+)(?P<name>.+)$"),
+        "trail": re.compile(r"^(?P<name>.*?)\s*\((?P<id>" + idp + r")\)\s*$"),
+        "alone": re.compile(r"^(?P<id>" + idp + r")$"),
+        "ticket_trail": re.compile(r"^(?P<name>.*?)\s*\((?P<id>" + TICKET + r")\)\s*$"),
+        "ticket_lead": re.compile(r"^(?P<id>" + TICKET + r")\s*[:\-–—]\s*(?P<name>.+)$"),
+        "full": re.compile(r"(?:" + id_pattern + r")\Z"),
+        "mention": re.compile(r"(?<![A-Za-z0-9-])(" + id_pattern + r")(?![A-Za-z0-9-])"),
+    }
+
+
+def is_feature_id(value: str, id_pattern: str) -> bool:
+    return bool(_patterns(id_pattern)["full"].match(value))
+
+
+def from_h1(text: str, id_pattern: str) -> Identity:
+    """`# Feature: Name (P3)`, `# Feature: P2 - Name`, `# Feature A3: Name`, ..."""
+    p = _patterns(id_pattern)
+    t = re.sub(r"[*_`]", "", text).strip()
+    m = p["prefix"].match(t)
+    if m:
+        if m.group("id") and p["full"].match(m.group("id")):
+            return Identity(m.group("id"), m.group("rest").strip() or t, "h1")
+        t = m.group("rest").strip()
+    for key in ("lead", "trail"):
+        m = p[key].match(t)
+        if m:
+            return Identity(m.group("id"), m.group("name").strip(" -–—:"), "h1")
+    m = p["alone"].match(t)
+    if m:
+        return Identity(m.group("id"), t, "h1")
+    for key in ("ticket_trail", "ticket_lead"):
+        m = p[key].match(t)
+        if m:
+            return Identity(None, m.group("name").strip(" -–—:"), "none", ticket=m.group("id"))
+    return Identity(None, t, "none")
+
+
+def ids_in_link_text(text: str, id_pattern: str) -> list[str]:
+    """IDs that a link's text names: `[P2: Name]`, `[P2 - Name]`, `[Name (P2)]`, `[P2]`."""
+    p = _patterns(id_pattern)
+    t = re.sub(r"[*_`]", "", text).strip()
+    for key in ("alone", "lead", "trail"):
+        m = p[key].match(t)
+        if m:
+            return [m.group("id")]
+    return []
+
+
+def mentioned_ids(text: str, id_pattern: str) -> list[str]:
+    return _patterns(id_pattern)["mention"].findall(text)

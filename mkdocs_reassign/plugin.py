@@ -1,0 +1,284 @@
+"""The MkDocs / ProperDocs adapter: events only. All logic lives in the core."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
+
+from . import options as core_options
+from . import render, report as report_mod
+from .diagnostics import SEVERITIES
+from .project import Checker, Report
+
+log = get_plugin_logger("reassign")
+
+
+def _option(kind: str, default):
+    if kind == "globs":
+        return c.ListOfItems(c.Type(str), default=list(default))
+    if kind in ("path", "str?"):
+        return c.Optional(c.Type(str)) if default is None else c.Type(str, default=default)
+    if kind == "str":
+        return c.Type(str, default=default)
+    if kind == "bool":
+        return c.Type(bool, default=default)
+    if kind.startswith("choice:"):
+        return c.Choice(tuple(kind[7:].split(",")), default=default)
+    if kind == "severity":
+        return c.DictOfItems(c.Choice(SEVERITIES), default={})
+    if kind == "list":
+        return c.Optional(c.ListOfItems(c.Type(dict)))
+    raise AssertionError(kind)  # pragma: no cover
+
+
+ReassignConfig = type("ReassignConfig", (base.Config,), {name: _option(kind, default) for name, (kind, default, _doc) in core_options.OPTIONS.items()})
+
+_PLACEHOLDER = "<!-- reassign:{} -->"
+_PH_RE = re.compile(r"<!-- reassign:(attention-render|findings-box|completion-box|anchor ([A-Za-z0-9_-]+)) -->")
+
+
+class ReassignPlugin(BasePlugin[ReassignConfig]):
+    """Holds feature docs to their contracts; see https://mkdocs-reassign docs."""
+
+    def __init__(self):
+        self.serving = False
+        self.checker: Checker | None = None
+        self.report: Report | None = None
+        self._key = None
+
+    # -- lifecycle: having on_startup keeps this instance across serve rebuilds
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+
+    def on_config(self, config):
+        try:
+            opts = core_options.validate({k: v for k, v in self.config.items()})
+        except core_options.OptionError as err:
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"reassign: {err}") from None
+        root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        key = (root, config.docs_dir, repr(opts))
+        if self.checker is None or key != self._key:
+            self.checker = Checker(root, config.docs_dir, opts)
+            self.checker.config_name = os.path.basename(config.config_file_path or "mkdocs.yml")
+            if opts.baseline:
+                from .waivers import read_baseline
+
+                try:
+                    self.checker.baseline = read_baseline(os.path.join(root, opts.baseline))
+                except ValueError as err:
+                    log.warning(f"{opts.baseline}: contract: {err} (run mkdocs-reassign baseline)")
+            self._key = key
+        else:
+            self.checker.reload_contracts_if_changed()
+        self.opts = opts
+
+    @event_priority(-50)  # after plugins that add or remove files
+    def on_files(self, files, config):
+        docs = [f for f in files if f.generated_by is None and f.abs_src_path and f.inclusion is not InclusionLevel.EXCLUDED]
+        try:
+            self.report = self.checker.run([f.src_uri for f in docs])
+        except Exception as err:  # never abort serve; fail a strict build
+            self.report = None
+            log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")
+            return files
+        rep = self.report
+        for f in docs:
+            if f.src_uri in rep.unreadable:
+                files.remove(f)
+        for d in rep.active:
+            msg = d.format()
+            (log.info if d.severity == "info" else log.warning)(msg)
+        if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
+            files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + _PLACEHOLDER.format("overview") + "\n"))
+        return files
+
+    @event_priority(50)  # before other plugins reshape the Markdown
+    def on_page_markdown(self, markdown, page, config, files):
+        rep = self.report
+        if rep is None:
+            return markdown
+        try:
+            return self._markdown(markdown, page.file.src_uri, rep)
+        except Exception as err:
+            log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
+            return markdown
+
+    def _markdown(self, markdown: str, rel: str, rep: Report) -> str:
+        session = next((s for s in rep.sessions if s.rel == rel), None)
+        fd = rep.features.get(rel)
+        if session is None and fd is None:
+            return markdown
+        lines = markdown.split("\n")
+        src_lines = (session or fd).doc.lines
+        offset = _offset(src_lines, lines)
+        if offset is None:
+            return markdown
+        inserts: dict[int, list[str]] = {}  # markdown line index -> lines to put before it
+
+        def put(src_line, text):
+            inserts.setdefault(max(src_line - 1 - offset, 0), []).append(text)
+
+        if session is not None:
+            for f in session.findings:
+                if not f.from_table:
+                    put(f.line, _PLACEHOLDER.format("anchor " + f.anchor))
+                else:
+                    put(f.line, "")
+            if self.opts.attention_table:
+                t = session.attention
+                if t is not None and t.start:
+                    a, b = t.start - 1 - offset, t.end - 1 - offset
+                    if 0 <= a <= b < len(lines):
+                        lines[a : b + 1] = [_PLACEHOLDER.format("attention-render")] + [""] * (b - a)
+                elif session.marker_line:
+                    i = session.marker_line - 1 - offset
+                    if 0 <= i < len(lines):
+                        lines[i] = lines[i].replace("<!-- reassign:attention -->", _PLACEHOLDER.format("attention-render"))
+                else:
+                    h1 = session.doc.h1
+                    put((h1.line + 1) if h1 else 1, "\n" + _PLACEHOLDER.format("attention-render") + "\n")
+        if fd is not None and (self.opts.findings_box or self.opts.completion_box):
+            h1 = fd.doc.h1
+            at = (h1.line + 1) if h1 else offset + 1
+            boxes = []
+            if self.opts.completion_box:
+                boxes.append(_PLACEHOLDER.format("completion-box"))
+            if self.opts.findings_box and fd.id:
+                boxes.append(_PLACEHOLDER.format("findings-box"))
+            put(at, "\n" + "\n\n".join(boxes) + "\n")
+        out = []
+        for i, line in enumerate(lines):
+            if i in inserts:
+                for text in inserts[i]:
+                    if text.startswith("<!-- reassign:anchor"):
+                        out.extend(["", text, ""])
+                    elif text:
+                        out.append(text)
+            out.append(line)
+        return "\n".join(out)
+
+    def on_page_content(self, html, page, config, files):
+        rep = self.report
+        if rep is None:
+            return html
+        try:
+            return self._content(html, page, files, rep)
+        except Exception as err:
+            log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
+            return html
+
+    def _content(self, html, page, files, rep: Report) -> str:
+        rel = page.file.src_uri
+
+        def resolve(target_rel: str, fragment: str) -> str:
+            from mkdocs.utils import get_relative_url
+
+            f = files.get_file_from_path(target_rel)
+            url = get_relative_url(f.url, page.url) if f is not None else target_rel
+            return url + ("#" + fragment if fragment else "")
+
+        used = False
+
+        def sub(m):
+            nonlocal used
+            kind = m.group(1)
+            if kind.startswith("anchor "):
+                return render.finding_anchor(m.group(2).removeprefix("finding-").upper())
+            used = True
+            if kind == "attention-render":
+                s = next(s for s in rep.sessions if s.rel == rel)
+                return render.attention_table(s, rep.finding_registry, resolve)
+            fd = rep.features[rel]
+            found = rep.findings_of(fd.id) if fd.id else []
+            if kind == "findings-box":
+                return render.findings_box(fd, found, resolve)
+            related = []
+            ids = list(dict.fromkeys([*(x for r in (fd.front_matter.get("related") or []) if isinstance(r, str) for x in [r]),
+                                      *(fid for req, _ in fd.pending_related for fid in req.related)]))
+            for rid in ids:
+                target = rep.registry.get(rid)
+                related.append((rid, rep.features[target].title if target else None, target))
+            return render.completion_box(fd, found, related, resolve)
+
+        html = _PH_RE.sub(sub, html)
+        if "<!-- reassign:overview -->" in html:
+            used = True
+            html = html.replace("<!-- reassign:overview -->", render.overview(rep, resolve))
+        if self._banner_on():
+            diags = [d for d in rep.for_doc(rel) if not d.waived and d.severity != "off"]
+            if rel in rep.features:
+                diags += [d for d in rep.active if d.rule == "contract" and not d.path.startswith(rep.docs_prefix)]
+            if diags:
+                used = True
+                html = render.banner(diags, _anchor_finder(page, rep, rel)) + html
+        if used:
+            html = render.STYLE + html
+        return html
+
+    def _banner_on(self) -> bool:
+        b = self.opts.banner
+        return b == "always" or (b == "serve" and self.serving)
+
+    def on_post_build(self, config):
+        if self.report is None or not self.opts.report_file:
+            return
+        try:
+            report_mod.write_json_report(os.path.join(config.site_dir, self.opts.report_file), self.report)
+        except OSError as err:
+            log.warning(f"mkdocs-reassign: cannot write {self.opts.report_file}: {err}")
+
+
+def _offset(src_lines: list[str], md_lines: list[str]) -> int | None:
+    """How many source lines (front matter) precede page.markdown."""
+    off = len(src_lines) - len(md_lines)
+    for cand in (off, off - 1, off + 1):
+        if 0 <= cand <= len(src_lines) and src_lines[cand : cand + 3] == md_lines[:3]:
+            return cand
+    return None if off < 0 else off
+
+
+def _anchor_finder(page, rep: Report, rel: str):
+    """Map a source line to (anchor id, heading text) of its nearest heading in the built page."""
+    obj = rep.features.get(rel) or next((s for s in rep.sessions if s.rel == rel), None)
+    toc = []
+
+    def walk(items):
+        for it in items:
+            toc.append((it.title, it.id))
+            walk(it.children)
+
+    walk(page.toc.items if page.toc else [])
+    if obj is None:
+        return lambda line: None
+    heads = obj.doc.headings
+    # pair source headings with toc entries in document order, by text
+    pairs: dict[int, tuple[str, str]] = {}
+    j = 0
+    for h in heads:
+        for k in range(j, len(toc)):
+            if _plain(toc[k][0]) == _plain(h.text):
+                pairs[h.line] = (toc[k][1], h.text)
+                j = k + 1
+                break
+
+    def find(line: int):
+        best = None
+        for h in heads:
+            if h.line <= line and h.line in pairs:
+                best = pairs[h.line]
+            elif h.line > line:
+                break
+        return best
+
+    return find
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", re.sub(r"<[^>]+>", "", text).lower())

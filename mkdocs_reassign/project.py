@@ -1,0 +1,273 @@
+"""The core entry point: validate(project) -> Report. Imports nothing from MkDocs.
+
+A ``Checker`` keeps parsed documents keyed by content hash, so that a serve
+rebuild re-scans only the files that changed while cross-doc results (link
+targets, IDs, findings on feature pages) are recomputed from the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+from dataclasses import dataclass, field, replace
+
+from . import crossdoc, features, findings, waivers
+from .contracts import ContractSet, load_contracts
+from .diagnostics import DEFAULT_SEVERITY, Diagnostic
+from .options import Options, matches_any
+from .scan import scan
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Source:
+    rel: str  # docs-relative, forward slashes
+    abs: str
+    text: str | None = None
+    error: tuple[str, str] | None = None  # (message, hint)
+    digest: str = ""
+
+
+def read_source(abs_path: str, rel: str) -> Source:
+    """Read a Markdown file as UTF-8 (BOM allowed). Never raises."""
+    try:
+        st = os.stat(abs_path)
+        if st.st_size > MAX_BYTES:
+            return Source(rel, abs_path, error=(f"file is {st.st_size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", "split the page"))
+        with open(abs_path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return Source(rel, abs_path, error=(f"cannot read file: {e.strerror or e}", "check permissions and symlinks"))
+    return decode(data, rel, abs_path)
+
+
+def decode(data: bytes, rel: str, abs_path: str = "") -> Source:
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Source(rel, abs_path, error=("file is UTF-16, not UTF-8", "re-save it as UTF-8"), digest=digest)
+    if b"\x00" in data[:8192]:
+        return Source(rel, abs_path, error=("file is binary (it contains NUL bytes), not Markdown", "remove it or rename it"), digest=digest)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        return Source(rel, abs_path, error=(f"line {line}: byte 0x{data[e.start]:02x} at offset {e.start} is not valid UTF-8", "re-save the file as UTF-8"), digest=digest)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Source(rel, abs_path, text=text, digest=digest)
+
+
+@dataclass
+class Report:
+    diagnostics: list[Diagnostic]
+    features: dict[str, features.FeatureDoc]
+    registry: dict[str, str]
+    sessions: list[findings.Session]
+    defined: dict[str, findings.Finding]
+    unreadable: set[str]
+    contracts: ContractSet
+    finding_registry: findings.Registry
+    docs_prefix: str = ""
+    by_path: dict[str, list[Diagnostic]] = field(default_factory=dict)
+
+    def for_doc(self, rel: str) -> list[Diagnostic]:
+        return self.by_path.get(self.docs_prefix + rel, [])
+
+    def findings_of(self, feature_id: str) -> list[findings.Finding]:
+        return [f for s in self.sessions for f in s.findings if f.feature_id == feature_id]
+
+    @property
+    def active(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity != "off" and not d.waived]
+
+
+class Checker:
+    """Validates a docs tree; keep one across serve rebuilds."""
+
+    def __init__(self, root: str, docs_dir: str, options: Options, contracts: ContractSet | None = None):
+        self.root = os.path.abspath(root)
+        self.docs_dir = os.path.abspath(docs_dir)
+        self.options = options
+        prefix = os.path.relpath(self.docs_dir, self.root).replace(os.sep, "/")
+        self.docs_prefix = "" if prefix == "." else (prefix + "/" if not prefix.startswith("..") else self.docs_dir.replace(os.sep, "/") + "/")
+        contracts_dir = os.path.join(self.root, options.contracts_dir) if options.contracts_dir else None
+        self.contracts = contracts or load_contracts(contracts_dir, self.root)
+        self.registry_types, self.registry_problems = findings.make_registry(options.finding_types, options.id_pattern)
+        self._stamp = self._contracts_stamp()
+        self.today = None  # datetime.date for waiver expiry; None = today
+        self.config_name = "mkdocs.yml"
+        self.baseline: set[str] | None = None
+        self._cache: dict[str, tuple[str, object]] = {}  # rel -> (digest, FeatureDoc | Session | ScannedDoc)
+        self._stat: dict[str, tuple[int, int, Source]] = {}
+
+    def _contracts_stamp(self):
+        d = self.options.contracts_dir
+        if not d:
+            return None
+        folder = os.path.join(self.root, d)
+        try:
+            return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in os.scandir(folder)))
+        except OSError:
+            return ()
+
+    def reload_contracts_if_changed(self) -> None:
+        """Serve: pick up edited user contracts (and re-check every doc against them)."""
+        stamp = self._contracts_stamp()
+        if stamp != getattr(self, "_stamp", None):
+            if hasattr(self, "_stamp"):
+                contracts_dir = os.path.join(self.root, self.options.contracts_dir) if self.options.contracts_dir else None
+                self.contracts = load_contracts(contracts_dir, self.root)
+                self._cache.clear()
+            self._stamp = stamp
+
+    # -------------------------------------------------------------- input
+
+    def load(self, rel_paths, sources: dict[str, Source] | None = None) -> dict[str, Source]:
+        """Read the Markdown files (re-reading only those whose size or mtime changed)."""
+        out = {}
+        for rel in rel_paths:
+            if sources and rel in sources:
+                out[rel] = sources[rel]
+                continue
+            abs_path = os.path.join(self.docs_dir, rel)
+            try:
+                st = os.stat(abs_path)
+                key = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                key = None
+            cached = self._stat.get(rel)
+            if key is not None and cached is not None and cached[:2] == key:
+                out[rel] = cached[2]
+                continue
+            src = read_source(abs_path, rel)
+            if key is not None:
+                self._stat[rel] = (key[0], key[1], src)
+            out[rel] = src
+        return out
+
+    def is_feature(self, rel: str) -> bool:
+        o = self.options
+        return matches_any(rel, o.features) and not matches_any(rel, o.exclude) and not matches_any(rel, o.sessions)
+
+    def is_session(self, rel: str) -> bool:
+        return matches_any(rel, self.options.sessions)
+
+    # -------------------------------------------------------------- run
+
+    def run(self, all_files, sources: dict[str, Source] | None = None) -> Report:
+        """Validate. ``all_files``: every docs-relative path in the site (for link targets)."""
+        opts = self.options
+        files = set(all_files)
+        md = sorted(f for f in files if f.endswith((".md", ".markdown")))
+        srcs = self.load(md, sources)
+        diags: list[Diagnostic] = []
+        unreadable: set[str] = set()
+        feats: dict[str, features.FeatureDoc] = {}
+        sessions: list[findings.Session] = []
+        for rel in md:
+            src = srcs[rel]
+            if src.error:
+                unreadable.add(rel)
+                diags.append(Diagnostic(rel, 0, "read-error", src.error[0], src.error[1] + "; the page is left out of the site"))
+                continue
+            kind = "feature" if self.is_feature(rel) else "session" if self.is_session(rel) else None
+            if kind is None:
+                continue
+            cached = self._cache.get(rel)
+            if cached and cached[0] == src.digest and type(cached[1]).__name__ == ("FeatureDoc" if kind == "feature" else "Session"):
+                obj = cached[1]
+            else:
+                doc = scan(src.text or "")
+                if kind == "feature":
+                    obj = features.analyze(rel, doc, self.contracts, opts)
+                else:
+                    obj = findings.parse_session(rel, doc, self.registry_types, opts.id_pattern)
+                    findings.check_session(obj, self.registry_types)
+                    if doc.fm_error:
+                        obj.diagnostics.append(Diagnostic(rel, doc.fm_error[0], "front-matter", doc.fm_error[1],
+                                                          "fix the YAML between the --- lines; MkDocs would silently ignore it"))
+                self._cache[rel] = (src.digest, obj)
+            if kind == "feature":
+                feats[rel] = obj
+                crossdoc.reset_related(obj)
+            else:
+                sessions.append(obj)
+            diags.extend(replace(d, extra={}) for d in obj.diagnostics)
+        # forget deleted files
+        for rel in list(self._cache):
+            if rel not in files:
+                del self._cache[rel]
+                self._stat.pop(rel, None)
+
+        registry, dup = crossdoc.build_registry(feats)
+        diags.extend(dup)
+        dirs = crossdoc.all_dirs(files)
+        readable = files - unreadable
+        for rel, fd in feats.items():
+            crossdoc.check_links(rel, fd.doc, readable, dirs, feats, registry, opts.id_pattern, diags)
+            crossdoc.check_related(fd, feats, registry, opts.id_pattern, diags)
+        for s in sessions:
+            crossdoc.check_links(s.rel, s.doc, readable, dirs, feats, registry, opts.id_pattern, diags)
+
+        reg = self.registry_types
+        defined = findings.truth(sessions, reg)
+        for s in sessions:
+            findings.check_attention(s, reg, defined, diags)
+        diags.extend(findings.check_duplicates(sessions))
+        diags.extend(findings.check_features_of_findings(sessions, registry))
+        src_root = os.path.join(self.root, opts.source_root) if opts.source_root else None
+        diags.extend(findings.check_source_refs(sessions, src_root, opts.source_root or ""))
+        for rel, fd in feats.items():
+            doc = fd.doc
+            for i, text in enumerate(doc.lines):
+                if "-" not in text or not doc.prose[i]:
+                    continue
+                for fid in reg.cite_re.findall(text):
+                    if fid not in defined:
+                        diags.append(Diagnostic(rel, i + 1, "unknown-finding", f"{fid} is cited but no session file defines it",
+                                                "fix the ID, or add the finding to a session file"))
+
+        # severities, waivers, paths
+        sev = dict(DEFAULT_SEVERITY)
+        sev.update(opts.severity)
+        for d in diags:
+            d.severity = sev.get(d.rule, "error")
+        waivers.apply(diags, feats, sessions, self.today)
+        prefix = self.docs_prefix
+        for d in diags:
+            d.path = prefix + d.path
+        for p in self.contracts.problems:
+            diags.append(Diagnostic(p.file, p.line, "contract", p.message, p.hint, severity=sev["contract"]))
+        for msg in self.registry_problems:
+            diags.append(Diagnostic(self.config_name, 0, "contract", f"option 'finding_types': {msg}", "see the findings docs",
+                                    severity=sev["contract"]))
+        if self.baseline is not None:
+            waivers.apply_baseline(diags, self.baseline)
+        diags.sort(key=Diagnostic.sort_key)
+        by_path: dict[str, list[Diagnostic]] = {}
+        for d in diags:
+            by_path.setdefault(d.path, []).append(d)
+        return Report(diags, feats, registry, sessions, defined, unreadable, self.contracts, reg, prefix, by_path)
+
+
+def walk_docs(docs_dir: str) -> list[str]:
+    """Every file under docs_dir as MkDocs sees it (dot-files and dot-folders left out); symlink loops are safe."""
+    out = []
+    root = os.path.abspath(docs_dir)
+    seen_dirs = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen_dirs:
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        for fn in filenames:
+            if fn.startswith("."):
+                continue
+            rel = fn if rel_dir == "." else posixpath.join(rel_dir, fn)
+            out.append(rel)
+    return sorted(out)

@@ -1,0 +1,168 @@
+"""Outputs: the site report file and the CLI formats (text, json, github, sarif, junit)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from . import __version__
+from .diagnostics import RULES, Diagnostic, at_least
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def summary(diags: list[Diagnostic], files_checked: int | None = None) -> dict:
+    active = [d for d in diags if d.severity != "off" and not d.waived]
+    out = {
+        "errors": sum(1 for d in active if d.severity == "error"),
+        "warnings": sum(1 for d in active if d.severity == "warning"),
+        "infos": sum(1 for d in active if d.severity == "info"),
+        "waived": sum(1 for d in diags if d.waived),
+    }
+    if files_checked is not None:
+        out["files_checked"] = files_checked
+    return out
+
+
+def active(diags: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diags if d.severity != "off" and not d.waived]
+
+
+def fmt_text(diags, files_checked=None) -> str:
+    lines = [d.format() for d in active(diags)]
+    s = summary(diags, files_checked)
+    lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info(s)"
+                 + (f", {s['waived']} waived" if s["waived"] else "")
+                 + (f" in {files_checked} file(s)" if files_checked is not None else ""))
+    return "\n".join(lines) + "\n"
+
+
+def fmt_json(diags, files_checked=None) -> str:
+    return json.dumps({"diagnostics": [d.to_json() for d in active(diags)], "summary": summary(diags, files_checked)},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        s = s.replace(":", "%3A").replace(",", "%2C")
+    return s
+
+
+def fmt_github(diags, files_checked=None) -> str:
+    kind = {"error": "error", "warning": "warning", "info": "notice"}
+    out = []
+    for d in active(diags):
+        props = f"file={_gh_escape(d.path, True)}"
+        if d.line:
+            props += f",line={d.line},col={d.column}"
+        props += f",title={_gh_escape(d.rule, True)}"
+        msg = d.message + (f" ({d.hint})" if d.hint else "")
+        out.append(f"::{kind[d.severity]} {props}::{_gh_escape(msg)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def fmt_sarif(diags, files_checked=None) -> str:
+    rules = [{"id": r, "name": r, "shortDescription": {"text": desc},
+              "helpUri": f"https://mkdocs-reassign.invalid/rules/#{r}"} for r, desc in RULES.items()]
+    index = {r: i for i, r in enumerate(RULES)}
+    results = []
+    for d in active(diags):
+        region = {"startLine": max(d.line, 1), "startColumn": max(d.column, 1)}
+        res = {
+            "ruleId": d.rule,
+            "ruleIndex": index.get(d.rule, 0),
+            "level": _SARIF_LEVEL[d.severity],
+            "message": {"text": d.message + (f" ({d.hint})" if d.hint else "")},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"}, "region": region}}],
+            "partialFingerprints": {"reassign/v1": d.fingerprint()},
+        }
+        if d.requirement:
+            res["properties"] = {"requirement": d.requirement}
+        results.append(res)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "mkdocs-reassign", "version": __version__, "informationUri": "https://pypi.org/project/mkdocs-reassign/", "rules": rules}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+            "results": results,
+        }],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def fmt_junit(diags, files_checked=None) -> str:
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in active(diags):
+        by_file.setdefault(d.path, []).append(d)
+    suites = []
+    total = sum(len(v) for v in by_file.values())
+    failures = sum(1 for v in by_file.values() for d in v if at_least(d.severity, "warning"))
+    for path, ds in sorted(by_file.items()):
+        cases = []
+        for d in ds:
+            name = quoteattr(f"{d.rule} at line {d.line}")
+            body = xml_escape(d.format())
+            if at_least(d.severity, "warning"):
+                cases.append(f'    <testcase classname={quoteattr(path)} name={name}><failure type={quoteattr(d.rule)} message={quoteattr(d.message)}>{body}</failure></testcase>')
+            else:
+                cases.append(f'    <testcase classname={quoteattr(path)} name={name}><system-out>{body}</system-out></testcase>')
+        nf = sum(1 for d in ds if at_least(d.severity, "warning"))
+        suites.append(f'  <testsuite name={quoteattr(path)} tests="{len(ds)}" failures="{nf}" errors="0">\n' + "\n".join(cases) + "\n  </testsuite>")
+    if not suites:
+        suites.append('  <testsuite name="mkdocs-reassign" tests="1" failures="0" errors="0">\n    <testcase classname="mkdocs-reassign" name="all docs meet their contracts"/>\n  </testsuite>')
+        total = 1
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="mkdocs-reassign" tests="{total}" failures="{failures}" errors="0">\n'
+            + "\n".join(suites) + "\n</testsuites>\n")
+
+
+FORMATS = {"text": fmt_text, "json": fmt_json, "github": fmt_github, "sarif": fmt_sarif, "junit": fmt_junit}
+
+
+def report_data(rep) -> dict:
+    from .render import completion
+
+    feats = []
+    for rel, fd in sorted(rep.features.items()):
+        found = rep.findings_of(fd.id) if fd.id else []
+        c = completion(fd, found)
+        feats.append({
+            "path": rep.docs_prefix + rel, "id": fd.id, "title": fd.title,
+            "contract": fd.contract.name if fd.contract else None,
+            "requirements": [{"id": r.key, "label": r.label, "met": r.met} for r in fd.results],
+            "met": c["met"], "total": c["total"], "open_findings": c["open"], "ready_for_review": c["ready"],
+            "confidence": fd.confidence,
+        })
+    finds = []
+    for s in rep.sessions:
+        for f in s.findings:
+            t = f.type or f.section
+            finds.append({"id": f.id, "type": t.label if t else None, "severity": t.severity if t else None,
+                          "title": f.title, "session": rep.docs_prefix + s.rel, "line": f.line,
+                          "feature": f.feature_id, "decided": f.decided,
+                          "files": [{"path": r.path, "start": r.start, "end": r.end} for r in f.files]})
+    return {"version": __version__, "features": feats, "findings": finds,
+            "diagnostics": [dict(d.to_json(), waived=d.waived) if d.waived else d.to_json() for d in rep.diagnostics if d.severity != "off"],
+            "summary": summary(rep.diagnostics)}
+
+
+def write_json_report(path: str, rep) -> None:
+    atomic_write(path, json.dumps(report_data(rep), indent=1, ensure_ascii=False) + "\n")
+
+
+def atomic_write(path: str, text: str | bytes) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".reassign.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

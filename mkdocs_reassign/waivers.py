@@ -1,0 +1,143 @@
+"""Waivers (front matter and inline comments) and baselines."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+
+from .diagnostics import Diagnostic
+
+_INLINE = re.compile(r"^\s*reassign:\s*waive\s+(?P<key>[A-Za-z0-9:_-]+)(?:\s+(?P<rest>.*))?$", re.S)
+_REASON = re.compile(r'^"(?P<reason>[^"]*)"|^\'(?P<reason2>[^\']*)\'')
+_UNTIL = re.compile(r"\buntil[=:]\s*(?P<date>\S+)")
+
+
+class Waiver:
+    __slots__ = ("key", "reason", "until", "line", "lo", "hi", "expired")
+
+    def __init__(self, key, reason, until, line, lo, hi):
+        self.key, self.reason, self.until, self.line, self.lo, self.hi = key, reason, until, line, lo, hi
+        self.expired = False
+
+    def covers(self, d: Diagnostic) -> bool:
+        if not (self.lo <= d.line <= self.hi or (d.line == 0 and self.lo <= 1)):
+            return False
+        k = self.key
+        return k == d.rule or (d.requirement is not None and (k == d.requirement or "section:" + k == d.requirement))
+
+
+def _parse_date(value) -> _dt.date | None:
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def collect(rel: str, doc, out: list[Diagnostic], today: _dt.date) -> list[Waiver]:
+    """Waivers of one doc; problems with them become `waiver` diagnostics in out."""
+    ws: list[Waiver] = []
+    n = len(doc.lines) or 1
+    fm = doc.front_matter if isinstance(doc.front_matter, dict) else {}
+    raw = fm.get("waive")
+    line = doc.fm_lines.get("waive", 1)
+    if isinstance(raw, dict):
+        for key, val in raw.items():
+            reason, until = (val, None) if not isinstance(val, dict) else (val.get("reason"), val.get("until"))
+            ws.append(_make(rel, str(key), reason, until, line, 1, n, out, today))
+    elif raw is not None:
+        out.append(Diagnostic(rel, line, "waiver", "waive: must map a rule or requirement ID to a reason",
+                              'write waive: {required-topic: "reason"}'))
+    for start, _end, inner in doc.comments:
+        m = _INLINE.match(inner)
+        if not m:
+            continue
+        rest = (m.group("rest") or "").strip()
+        rm = _REASON.match(rest)
+        reason = (rm.group("reason") if rm.group("reason") is not None else rm.group("reason2")) if rm else None
+        um = _UNTIL.search(rest)
+        sec = doc.section_at(start)
+        lo, hi = (sec.start, sec.end) if sec is not None and sec.heading.level > 1 else (1, n)
+        ws.append(_make(rel, m.group("key"), reason, um.group("date") if um else None, start, lo, hi, out, today))
+    return [w for w in ws if w is not None and not w.expired]
+
+
+def _make(rel, key, reason, until, line, lo, hi, out, today) -> Waiver | None:
+    if not isinstance(reason, str) or not reason.strip():
+        out.append(Diagnostic(rel, line, "waiver", f"waiver of {key} has no reason", 'give the reason in quotes: waive ' + key + ' "why"'))
+        return None
+    w = Waiver(key, reason.strip(), None, line, lo, hi)
+    if until is not None:
+        d = _parse_date(until)
+        if d is None:
+            out.append(Diagnostic(rel, line, "waiver", f"waiver of {key}: until {until!r} is not a date", "write until: YYYY-MM-DD"))
+            return None
+        w.until = d
+        if d < today:
+            w.expired = True
+            out.append(Diagnostic(rel, line, "waiver", f"waiver of {key} expired on {d.isoformat()} ({w.reason})",
+                                  "fix what it waived, or extend until:"))
+    return w
+
+
+def apply(diags: list[Diagnostic], feats: dict, sessions: list, today: _dt.date | None) -> None:
+    today = today or _dt.date.today()
+    extra: list[Diagnostic] = []
+    docs = [(rel, fd.doc) for rel, fd in feats.items()] + [(s.rel, s.doc) for s in sessions]
+    by_rel: dict[str, list[Waiver]] = {}
+    for rel, doc in docs:
+        if doc.comments or (isinstance(doc.front_matter, dict) and "waive" in doc.front_matter):
+            ws = collect(rel, doc, extra, today)
+            if ws:
+                by_rel[rel] = ws
+    for d in diags:
+        for w in by_rel.get(d.path, ()):
+            if d.rule != "waiver" and w.covers(d):
+                d.waived = w.reason
+                break
+    for d in extra:
+        d.severity = "error"
+    diags.extend(extra)
+
+
+def fingerprints(diags: list[Diagnostic]) -> list[str]:
+    return sorted({d.fingerprint() for d in diags if not d.waived and d.severity != "off"})
+
+
+def write_baseline(path: str, diags: list[Diagnostic]) -> int:
+    import os
+    import tempfile
+
+    fps = fingerprints(diags)
+    data = json.dumps({"version": 1, "diagnostics": fps}, indent=1, ensure_ascii=False) + "\n"
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".reassign-baseline.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return len(fps)
+
+
+def read_baseline(path: str) -> set[str]:
+    """Raise ValueError with a readable message on a bad file."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as e:
+        raise ValueError(f"cannot read baseline {path}: {e.strerror or e}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"baseline {path} is not valid JSON: {e}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list):
+        raise ValueError(f"baseline {path} has no diagnostics list (write it with mkdocs-reassign baseline)")
+    return {str(x) for x in data["diagnostics"]}
+
+
+def apply_baseline(diags: list[Diagnostic], baseline: set[str]) -> None:
+    for d in diags:
+        if not d.waived and d.fingerprint() in baseline:
+            d.waived = "baseline"

@@ -1,0 +1,146 @@
+"""Safe YAML loading with line numbers, for front matter, contracts and config.
+
+Anchors/aliases are refused (no alias bombs), duplicate keys are reported,
+timestamps stay strings, and every error carries a 1-based line number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+try:  # the C loader when PyYAML was built with libyaml
+    _Base = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    pass
+
+
+def _str_timestamp(loader, node):
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _str_timestamp)
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _check_node(node: yaml.Node, first_line: int, budget: list[int], depth: int = 0) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlProblem(node.start_mark.line + first_line, "YAML document is too large (more than 100,000 nodes)")
+    if depth > 100:
+        raise YamlProblem(node.start_mark.line + first_line, "YAML nesting is deeper than 100 levels")
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                line = k.start_mark.line + first_line
+                if k.value in seen:
+                    raise YamlProblem(line, f"duplicate key {k.value!r} (first at line {seen[k.value]})")
+                seen[k.value] = line
+            _check_node(k, first_line, budget, depth + 1)
+            _check_node(v, first_line, budget, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            _check_node(v, first_line, budget, depth + 1)
+
+
+def load(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
+    """Load one YAML document. Return (data, top-level key -> line). Raise YamlProblem."""
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.composer.ComposerError as e:  # aliases, several documents
+            mark = e.problem_mark or e.context_mark
+            msg = e.problem or "invalid YAML"
+            if "found undefined alias" in msg or "alias" in (e.context or ""):
+                msg = "YAML aliases are not allowed"
+            raise YamlProblem((mark.line if mark else 0) + first_line, msg) from None
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            parts = [p for p in (e.context, e.problem) if p]
+            raise YamlProblem((mark.line if mark else 0) + first_line, "invalid YAML: " + ", ".join(parts)) from None
+        except yaml.YAMLError as e:
+            raise YamlProblem(first_line, f"invalid YAML: {e}") from None
+        if node is None:
+            return None, {}
+        _refuse_aliases(loader, node, first_line)
+        _check_node(node, first_line, [100_000])
+        key_lines: dict[str, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for k, _v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    key_lines[str(k.value)] = k.start_mark.line + first_line
+        try:
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            raise YamlProblem((mark.line if mark else 0) + first_line, "invalid YAML: " + (e.problem or str(e))) from None
+        except (yaml.YAMLError, TypeError, ValueError, RecursionError) as e:
+            raise YamlProblem(first_line, f"invalid YAML: {e}") from None
+        return data, key_lines
+    finally:
+        loader.dispose()
+
+
+def _refuse_aliases(loader, node, first_line):
+    # The composer resolves aliases to the anchored node object, so a node seen twice is an alias.
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if id(cur) in seen:
+            raise YamlProblem(cur.start_mark.line + first_line, "YAML anchors and aliases are not allowed")
+        seen.add(id(cur))
+        if isinstance(cur, yaml.MappingNode):
+            for k, v in cur.value:
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(cur, yaml.SequenceNode):
+            stack.extend(cur.value)
+
+
+def load_front_matter(text: str, first_line: int) -> tuple[Any, tuple[int, str] | None, dict[str, int]]:
+    """Front matter text -> (data or None, (line, message) or None, key lines). Never raises."""
+    try:
+        data, key_lines = load(text, first_line)
+    except YamlProblem as p:
+        return None, (p.line, p.message), {}
+    except RecursionError:
+        return None, (first_line, "YAML nesting is too deep"), {}
+    return data, None, key_lines
+
+
+def line_of(text: str, path, first_line: int = 1) -> int:
+    """Line of the YAML node at ``path`` (keys and indexes), best effort; first_line on failure."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return first_line
+    line = node.start_mark.line if node is not None else 0
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == str(part):
+                    line = k.start_mark.line
+                    node = v
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line
+        else:
+            break
+    return line + first_line
