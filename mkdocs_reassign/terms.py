@@ -58,12 +58,22 @@ def term_words(term: str) -> tuple[str, ...]:
     return tuple(words(term))
 
 
+@lru_cache(maxsize=1024)
+def identifier_pattern(term: str) -> re.Pattern | None:
+    """A term written as an identifier (``call_logs``) matches only that identifier, in any case."""
+    if "_" not in term:
+        return None
+    return re.compile(r"(?<![A-Za-z0-9_])" + re.escape(term) + r"(?![A-Za-z0-9_])", re.I)
+
+
 class WordIndex:
     """Words of a stretch of lines, with the line each word sits on."""
 
-    __slots__ = ("stems", "lines", "positions")
+    __slots__ = ("stems", "lines", "positions", "raw", "first_line")
 
     def __init__(self, lines: list[str], first_line: int):
+        self.raw = lines
+        self.first_line = first_line
         stems: list[str] = []
         where: list[int] = []
         for offset, text in enumerate(lines):
@@ -81,6 +91,15 @@ class WordIndex:
 
     def find(self, term: str, lo: int = 0, hi: int | None = None) -> int | None:
         """Line of the first occurrence of term between lines lo..hi, or None."""
+        ident = identifier_pattern(term)
+        if ident is not None:
+            start = max(lo - self.first_line, 0)
+            stop = len(self.raw) if hi is None else min(hi - self.first_line + 1, len(self.raw))
+            for i in range(start, stop):
+                text = self.raw[i]
+                if text and "_" in text and ident.search(text):
+                    return i + self.first_line
+            return None
         tw = term_words(term)
         if not tw:
             return None
