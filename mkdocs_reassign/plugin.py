@@ -129,8 +129,9 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             for f in session.findings:
                 if not f.from_table:
                     put(f.line, _PLACEHOLDER.format("anchor " + f.anchor))
-                else:
-                    put(f.line, "")
+                elif 0 <= f.line - 1 - offset < len(lines):  # a table row: anchor inside its ID cell
+                    i = f.line - 1 - offset
+                    lines[i] = re.sub(rf"(?<![\w-]){re.escape(f.id)}(?![\w-])", lambda m: _PLACEHOLDER.format("anchor " + f.anchor) + m.group(0), lines[i], count=1)
             if self.opts.attention_table:
                 t = session.attention
                 if t is not None and t.start:
