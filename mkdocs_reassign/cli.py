@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 
 from . import __version__
 
@@ -20,6 +21,29 @@ class UsageError(Exception):
 
 
 # ---------------------------------------------------------------- config
+
+
+def _env_tag(loader, node):
+    """MkDocs' ``!ENV VAR`` / ``!ENV [VAR, OTHER, default]`` (as pyyaml-env-tag resolves it)."""
+    import yaml
+
+    default = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [loader.construct_scalar(node)]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+        if len(children) > 1:
+            default = loader.construct_object(children[-1])
+            children = children[:-1]
+        names = [loader.construct_scalar(c) for c in children if isinstance(c, yaml.ScalarNode)]
+    else:
+        raise yaml.constructor.ConstructorError(None, None, "!ENV expects a variable name or a list of them", node.start_mark)
+    for name in names:
+        if name in os.environ:
+            value = os.environ[name]
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
 
 
 def _config_loader():
@@ -37,9 +61,48 @@ def _config_loader():
             return loader.construct_sequence(node)
         return loader.construct_mapping(node)
 
+    Loader.add_constructor("!ENV", _env_tag)
     Loader.add_multi_constructor("!", any_tag)
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", any_tag)
     return Loader
+
+
+def _merge(parent, child):
+    """mergedeep's REPLACE strategy, as MkDocs applies it to INHERIT: mappings merge, the rest is replaced."""
+    if isinstance(parent, dict) and isinstance(child, dict):
+        out = dict(parent)
+        for k, v in child.items():
+            out[k] = _merge(parent[k], v) if k in parent else v
+        return out
+    return child
+
+
+def _read_config(config_path: str, seen: tuple = ()) -> dict:
+    import yaml
+
+    real = os.path.realpath(config_path)
+    if real in seen:
+        raise UsageError(f"{config_path}: INHERIT loops back to itself")
+    try:
+        with open(config_path, encoding="utf-8-sig") as f:
+            data = yaml.load(f, Loader=_config_loader())  # noqa: S506 - a SafeLoader subclass
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read {config_path}: {getattr(e, 'strerror', None) or e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise UsageError(f"{config_path}{line}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UsageError(f"{config_path}: expected a mapping at the top level")
+    parent = data.pop("INHERIT", None)
+    if parent is not None:
+        parent_path = os.path.normpath(os.path.join(os.path.dirname(config_path), str(parent)))
+        if not os.path.isfile(parent_path):
+            raise UsageError(f"{config_path}: INHERIT file {parent!r} does not exist")
+        data = _merge(_read_config(parent_path, (*seen, real)), data)
+    return data
 
 
 def find_config(path: str | None) -> str:
@@ -53,70 +116,136 @@ def find_config(path: str | None) -> str:
     raise UsageError("no mkdocs.yml (or properdocs.yml) here; pass -f PATH")
 
 
-def load_project(config_path: str):
-    """Read docs_dir and the reassign plugin options from mkdocs.yml without MkDocs."""
-    import yaml
+@dataclass
+class Project:
+    config_path: str
+    root: str
+    docs_dir: str
+    options: object  # options.Options
+    plugin_listed: bool
+    exclude_docs: str | None = None
 
+
+def load_project(config_path: str) -> Project:
+    """Read docs_dir and the reassign plugin options from mkdocs.yml without MkDocs."""
     from .options import OptionError, validate
 
-    try:
-        with open(config_path, encoding="utf-8-sig") as f:
-            data = yaml.load(f, Loader=_config_loader())  # noqa: S506 - a SafeLoader subclass
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read {config_path}: {e}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise UsageError(f"{config_path}{line}: invalid YAML: {getattr(e, 'problem', e)}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{config_path}: expected a mapping at the top level")
+    data = _read_config(config_path)
     root = os.path.dirname(os.path.abspath(config_path))
     docs_dir = os.path.join(root, str(data.get("docs_dir") or "docs"))
     raw_opts = None
     found = False
     plugins = data.get("plugins")
-    items = plugins.items() if isinstance(plugins, dict) else ((p, None) if isinstance(p, str) else next(iter(p.items()), (None, None)) for p in plugins or [] if isinstance(p, (str, dict)))
+    if isinstance(plugins, dict):
+        items = list(plugins.items())
+    elif isinstance(plugins, list):
+        items = []
+        for p in plugins:
+            if isinstance(p, str):
+                items.append((p, None))
+            elif isinstance(p, dict) and p:
+                items.append(next(iter(p.items())))
+    else:
+        items = []
     for name, opts in items:
         if isinstance(name, str) and name.lstrip("/").split("/")[-1] == "reassign":
             found = True
             raw_opts = opts
             break
+    if raw_opts is not None and not isinstance(raw_opts, dict):
+        raise UsageError(f"{config_path}: plugin reassign: expected a mapping of options, got {type(raw_opts).__name__}")
     try:
-        options = validate(raw_opts if isinstance(raw_opts, dict) else {})
+        options = validate(raw_opts or {})
     except OptionError as e:
         raise UsageError(f"{config_path}: plugin reassign: {e}") from None
     if not os.path.isdir(docs_dir):
         raise UsageError(f"{config_path}: docs_dir {docs_dir!r} is not a folder")
-    return root, docs_dir, options, found
+    return Project(config_path, root, docs_dir, options, found, data.get("exclude_docs"))
+
+
+def site_files(docs_dir: str, exclude_docs=None) -> list[str]:
+    """The docs files MkDocs would put in the site: its default exclusions (dot-files,
+    /templates/), the config's exclude_docs, and README.md when index.md sits beside it."""
+    from .project import walk_docs
+
+    files = walk_docs(docs_dir)
+    lines = [".*", "/templates/"] + (str(exclude_docs).splitlines() if exclude_docs else [])
+    try:
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        files = [f for f in files if not spec.match_file(f)]
+    except ImportError:  # pragma: no cover - pathspec comes with MkDocs
+        files = [f for f in files if not f.startswith("templates/")]
+    present = set(files)
+    out = []
+    for f in files:
+        folder, _, name = f.rpartition("/")
+        if name == "README.md" and ((folder + "/index.md") if folder else "index.md") in present:
+            continue
+        out.append(f)
+    return out
 
 
 def make_checker(args):
     from .project import Checker
 
     config_path = find_config(args.config_file)
-    root, docs_dir, options, found = load_project(config_path)
-    if not found and not getattr(args, "quiet", False):
+    proj = load_project(config_path)
+    root, options = proj.root, proj.options
+    if not proj.plugin_listed and not getattr(args, "quiet", False):
         print(f"note: plugin 'reassign' is not listed in {config_path}; using default options", file=sys.stderr)
-    checker = Checker(root, docs_dir, options)
+    checker = Checker(root, proj.docs_dir, options)
+    checker.exclude_docs = proj.exclude_docs
     checker.config_name = os.path.relpath(config_path, root).replace(os.sep, "/")
-    baseline = getattr(args, "baseline", None) or (os.path.join(root, options.baseline) if options.baseline else None)
-    if baseline and getattr(args, "command", "") == "check":
-        from .waivers import read_baseline
+    if getattr(args, "command", "") == "check":
+        baseline = getattr(args, "baseline", None) or (os.path.join(root, options.baseline) if options.baseline else None)
+        if baseline:
+            from .waivers import read_baseline
 
-        try:
-            checker.baseline = read_baseline(baseline)
-        except ValueError as e:
-            raise UsageError(str(e)) from None
+            try:
+                checker.baseline = read_baseline(baseline)
+            except ValueError as e:
+                raise UsageError(str(e)) from None
     return checker
 
 
 def _run(checker):
-    from .project import walk_docs
-
-    return checker.run(walk_docs(checker.docs_dir))
+    return checker.run(site_files(checker.docs_dir, getattr(checker, "exclude_docs", None)))
 
 
 # ---------------------------------------------------------------- commands
+
+
+def _path_filter(checker, paths: list[str]):
+    """Project-relative prefixes for PATH arguments (relative to the current folder)."""
+    wanted = []
+    for p in paths:
+        if not os.path.exists(p):
+            raise UsageError(f"PATH {p!r} does not exist")
+        rel = os.path.relpath(os.path.abspath(p), checker.root).replace(os.sep, "/")
+        if rel == ".":
+            return None  # the whole project
+        if rel.startswith("../"):
+            rel = os.path.abspath(p).replace(os.sep, "/")
+        wanted.append(rel.rstrip("/"))
+    return wanted
+
+
+def _emit(out: str, fmt: str) -> None:
+    """Machine formats are UTF-8 whatever the console's encoding; text degrades gracefully."""
+    buf = getattr(sys.stdout, "buffer", None)
+    if fmt != "text" and buf is not None:
+        sys.stdout.flush()
+        buf.write(out.encode("utf-8"))
+        buf.flush()
+        return
+    try:
+        sys.stdout.write(out)
+    except UnicodeEncodeError:
+        enc = sys.stdout.encoding or "ascii"
+        sys.stdout.write(out.encode(enc, "replace").decode(enc))
+    sys.stdout.flush()
 
 
 def cmd_check(args) -> int:
@@ -124,19 +253,22 @@ def cmd_check(args) -> int:
     from .report import FORMATS
 
     checker = make_checker(args)
+    wanted = _path_filter(checker, args.paths) if args.paths else None
     rep = _run(checker)
     diags = rep.diagnostics
-    if args.paths:
-        wanted = [os.path.relpath(os.path.abspath(p), checker.root).replace(os.sep, "/").rstrip("/") for p in args.paths]
-        diags = [d for d in diags if any(d.path == w or d.path.startswith(w + "/") or w == "." for w in wanted)]
+    if wanted is not None:
+        diags = [d for d in diags if any(d.path == w or d.path.startswith(w + "/") for w in wanted)]
     n_files = len(rep.features) + len(rep.sessions)
-    out = FORMATS[args.format](diags, n_files)
+    out = FORMATS[args.format](diags, n_files, root=checker.root)
     if args.output:
         from .report import atomic_write
 
-        atomic_write(args.output, out)
+        try:
+            atomic_write(args.output, out)
+        except OSError as e:
+            raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
     else:
-        sys.stdout.write(out)
+        _emit(out, args.format)
     threshold = "warning" if args.strict else "error"
     failing = [d for d in diags if not d.waived and d.severity != "off" and at_least(d.severity, threshold)]
     return 1 if failing else 0
@@ -147,9 +279,16 @@ def cmd_baseline(args) -> int:
 
     checker = make_checker(args)
     rep = _run(checker)
-    out = args.output or (os.path.join(checker.root, checker.options.baseline) if checker.options.baseline else os.path.join(checker.root, ".reassign-baseline.json"))
-    n = write_baseline(out, rep.diagnostics)
+    opt = checker.options.baseline
+    out = args.output or os.path.join(checker.root, opt or ".reassign-baseline.json")
+    try:
+        n = write_baseline(out, rep.diagnostics)
+    except OSError as e:
+        raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
     print(f"wrote {n} diagnostic(s) to {os.path.relpath(out)}")
+    if not opt and not args.output:
+        print(f"note: add 'baseline: {os.path.relpath(out, checker.root)}' to the reassign plugin options, "
+              "or pass --baseline to check", file=sys.stderr)
     return 0
 
 
@@ -177,6 +316,8 @@ def cmd_new(args) -> int:
     rep = _run(checker)
     path = scaffold(checker, rep, args.id, args.name, args.area, args.contract, args.slug)
     print(f"created {os.path.relpath(path)}")
+    if not args.quiet:
+        print("next: replace the TODOs, then run mkdocs-reassign check to see what the contract still asks for", file=sys.stderr)
     return 0
 
 
@@ -237,4 +378,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # `python -m mkdocs_reassign.cli`: run the imported module's main, so that the
+    # UsageError raised by the other modules (which import mkdocs_reassign.cli) is caught
+    from mkdocs_reassign.cli import main as _main
+
+    sys.exit(_main())

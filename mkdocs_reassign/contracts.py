@@ -116,6 +116,8 @@ class ContractSet:
             c = self.contracts[name]
             if name == default or not c.paths:
                 continue
+            if matches_any("x.md", c.paths) and matches_any("a/b/x.md", c.paths):
+                continue  # a catch-all (the shipped feature-doc's **/*.md) would override default_contract
             if matches_any(rel_path, c.paths):
                 spec = max(len(p.replace("*", "")) for p in c.paths)
                 if best is None or spec > best[0]:

@@ -61,9 +61,14 @@ def resolve(src_rel: str, dest: str) -> str | None:
 
 
 def check_links(rel: str, doc: ScannedDoc, files: set[str], dirs: set[str], features: dict[str, FeatureDoc],
-                registry: dict[str, str], id_pattern: str, diags: list[Diagnostic]) -> None:
+                registry: dict[str, str], id_pattern: str, diags: list[Diagnostic], unreadable=frozenset()) -> None:
+    targets: dict[str, str | None] = {}  # a page repeats its link targets: resolve each once
     for link in doc.links:
-        target = resolve(rel, link.dest)
+        dest = link.dest
+        if dest in targets:
+            target = targets[dest]
+        else:
+            target = targets[dest] = resolve(rel, dest)
         if target == "":
             continue
         named = ids_in_link_text(link.text, id_pattern) if not link.image else []
@@ -81,6 +86,10 @@ def check_links(rel: str, doc: ScannedDoc, files: set[str], dirs: set[str], feat
             else:
                 diags.append(Diagnostic(rel, link.line, "broken-link", f"link target {link.dest!r} does not exist",
                                         "fix the path or remove the link", column=link.col))
+            continue
+        if bare in unreadable:  # it exists, but is left out of the site (its read-error says why)
+            diags.append(Diagnostic(rel, link.line, "broken-link", f"link target {link.dest!r} cannot be read, so it is left out of the site",
+                                    "fix that file first: see its read-error", column=link.col))
             continue
         if bare not in files:
             hint = "fix the path or remove the link"

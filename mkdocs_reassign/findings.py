@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .diagnostics import Diagnostic
 from .scan import ScannedDoc, normalize_heading
@@ -178,6 +180,7 @@ _CHECKBOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX✓✔])\]\s*(?P<text>.*)$")
 _FILE_REF = re.compile(r"^(?P<path>[^\s:`()]+?)(?::(?P<start>[0-9]+)(?:\s*-\s*(?P<end>[0-9]+))?)?$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
 _MARKER = "reassign:attention"
+_ROW_ID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,6}-[A-Za-z0-9]{1,12}-[0-9]{1,6}(?![A-Za-z0-9-])")
 _DECISION_KEYS = ("your decision", "your answer", "decision")
 
 
@@ -191,6 +194,8 @@ def split_row(line: str) -> list[str]:
         s = s[1:]
     if s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
+    if "\\" not in s:  # the common case, without a per-character loop
+        return [c.strip() for c in s.split("|")]
     cells, cur, i = [], [], 0
     while i < len(s):
         c = s[i]
@@ -227,12 +232,55 @@ def _tables(doc: ScannedDoc, start: int, end: int):
             i += 1
 
 
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_]|[*_](?![\w*])")
+_CODE = re.compile(r"(`+)(.+?)\1")
+
+
+_TICKS = re.compile(r"`+")
+
+
+def _code_spans(cell: str):
+    """(start, end, inner) of each code span: a backtick run closed by the next run of the same length.
+
+    Linear in the cell (a regex such as (`+)(.+?)\\1 backtracks cubically on a run of backticks).
+    """
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(cell)]
+    by_len: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(runs):
+        by_len.setdefault(b - a, []).append(k)
+    k = 0
+    while k < len(runs):
+        a, b = runs[k]
+        same = by_len[b - a]
+        j = bisect_right(same, k)
+        if j < len(same):
+            c, d = runs[same[j]]
+            yield a, d, cell[b:c]
+            k = same[j] + 1
+        else:
+            k += 1
+
+
 def _plain(cell: str) -> str:
-    return re.sub(r"[*_`]", "", cell).strip()
+    """Inline Markdown as the reader sees it: emphasis marks go, code spans keep their text."""
+    if "`" not in cell:
+        return _EMPHASIS.sub("", cell).strip()
+    out, pos = [], 0
+    for start, end, inner in _code_spans(cell):
+        out.append(_EMPHASIS.sub("", cell[pos:start]))
+        out.append(inner.strip() if inner.strip() else inner)
+        pos = end
+    out.append(_EMPHASIS.sub("", cell[pos:]).replace("`", ""))
+    return "".join(out).strip()
+
+
+@lru_cache(maxsize=32)
+def _feature_id_re(id_pattern: str) -> re.Pattern:
+    return re.compile(rf"(?<![A-Za-z0-9-])({id_pattern})(?![A-Za-z0-9-])")
 
 
 def _feature_id(raw: str, id_pattern: str) -> str | None:
-    m = re.search(rf"(?<![A-Za-z0-9-])({id_pattern})(?![A-Za-z0-9-])", raw)
+    m = _feature_id_re(id_pattern).search(raw)
     return m.group(1) if m else None
 
 
@@ -246,6 +294,7 @@ def parse_session(rel: str, doc: ScannedDoc, reg: Registry, id_pattern: str) -> 
             break
     # H2 (or H1-H2) sections and their type
     sections = [sec for sec in doc.sections() if sec.heading.level == 2]
+    hlines = [h.line for h in headings]
     for sec in sections:
         norm = sec.heading.norm
         own_end = sec.end
@@ -260,7 +309,7 @@ def parse_session(rel: str, doc: ScannedDoc, reg: Registry, id_pattern: str) -> 
                             s.decisions.setdefault(fid, line)
             continue
         stype = reg.section_type(norm) if sec.heading.level == 2 else None
-        _parse_blocks(s, doc, sec.start, own_end, stype, reg, id_pattern)
+        _parse_blocks(s, doc, sec.start, own_end, stype, reg, id_pattern, hlines)
         if stype is not None:
             _parse_table_findings(s, doc, sec.start + 1, own_end, stype, reg, id_pattern)
     if not sections:
@@ -282,28 +331,34 @@ def _parse_attention(doc: ScannedDoc, start: int, end: int, reg: Registry) -> At
             count = None
             if len(cells) > 1:
                 c = _plain(cells[1])
-                count = int(c) if c.isdigit() else None
+                count = int(c) if c.isascii() and c.isdigit() and len(c) <= 18 else None  # int("²") raises
             ids = []
             if len(cells) > 2:
-                ids = [x for x in re.split(r"[\s,;]+", _plain(cells[2])) if x and x not in ("-", "—", "–", "none", "None")]
+                ids = _ROW_ID.findall(_plain(cells[2]))  # IDs only: "(asked twice)" or "none" are not IDs
             out.append(AttentionRow(label, reg.label_type(label), count, ids, line))
         return AttentionTable(start, first, last, out)
     return AttentionTable(start, 0, 0, [])
 
 
-def _parse_blocks(s: Session, doc: ScannedDoc, start: int, end: int, stype: FindingType | None, reg: Registry, id_pattern: str) -> None:
-    hs = [h for h in doc.headings if start < h.line <= end and h.level >= 3]
+def _parse_blocks(s: Session, doc: ScannedDoc, start: int, end: int, stype: FindingType | None, reg: Registry, id_pattern: str,
+                  hlines: list[int] | None = None) -> None:
+    # headings are in line order: bisect to this section's (a scan per section is quadratic)
+    if hlines is None:
+        hlines = [h.line for h in doc.headings]
+    hs = [h for h in doc.headings[bisect_right(hlines, start) : bisect_right(hlines, end)] if h.level >= 3]
     for i, h in enumerate(hs):
         if h.level != 3:
             continue
-        m = reg.loose_re.match(re.sub(r"[*_`]", "", h.text).strip())
+        m = reg.loose_re.match(re.sub(r"^[^A-Za-z0-9]+", "", re.sub(r"[*_`]", "", h.text)).strip())
         if not m:
             continue
-        fid, title = m.group("id"), m.group("title").strip()
+        fid = m.group("id")
+        raw = h.text.strip()
+        title = _plain(raw.split(":", 1)[1]) if ":" in raw else m.group("title").strip()
         block_end = end
-        for h2 in hs[i + 1 :]:
-            if h2.level <= 3:
-                block_end = h2.line - 1
+        for k in range(i + 1, len(hs)):
+            if hs[k].level <= 3:
+                block_end = hs[k].line - 1
                 break
         ftype = reg.type_of(fid)
         f = Finding(fid, ftype, title, s.rel, h.line, block_end, stype)
@@ -350,6 +405,11 @@ def _parse_fields(f: Finding, doc: ScannedDoc, start: int, end: int, id_pattern:
                 in_files = False
 
 
+def _line_number(digits: str) -> int:
+    # int() refuses more than 4300 digits; any such line is past the end of every file anyway
+    return int(digits) if len(digits) <= 18 else 10**18
+
+
 def _add_ref(f: Finding, part: str, line: int) -> None:
     m = re.search(r"`([^`]+)`", part)
     token = m.group(1) if m else part.strip().split(" ")[0] if part.strip() else ""
@@ -357,8 +417,8 @@ def _add_ref(f: Finding, part: str, line: int) -> None:
     rm = _FILE_REF.match(token)
     if not rm or ("/" not in rm.group("path") and "." not in rm.group("path")):
         return
-    start = int(rm.group("start")) if rm.group("start") else None
-    end = int(rm.group("end")) if rm.group("end") else start
+    start = _line_number(rm.group("start")) if rm.group("start") else None
+    end = _line_number(rm.group("end")) if rm.group("end") else start
     f.files.append(FileRef(rm.group("path"), start, end, line))
 
 
@@ -448,22 +508,27 @@ def check_attention(s: Session, reg: Registry, defined: dict[str, Finding], d: l
         if r.type is None:
             d.append(Diagnostic(s.rel, r.line, "attention-drift", f"row {r.label!r} is not a finding type with an attention row",
                                 f"rows are: {', '.join(x.label for x in reg.attention)}"))
+    own = {}
+    for x in s.findings:
+        own.setdefault(x.id, x)
     for typ in reg.attention:
         want = expected[typ.prefix]
+        want_set = set(want)
         row = rows_by_type.get(typ.prefix)
         if row is None:
             if want:
                 d.append(Diagnostic(s.rel, t.start, "attention-drift", f"no {typ.label} row, but {', '.join(want)} {'is' if len(want) == 1 else 'are'} open",
                                     f"add | {typ.emoji} **{typ.label}** | {len(want)} | {', '.join(want)} |, or run mkdocs-reassign fix"))
             continue
+        listed = set(row.ids)
         for fid in want:
-            if fid not in row.ids:
+            if fid not in listed:
                 d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is open but missing from the {typ.label} row",
                                     "add it, or run mkdocs-reassign fix"))
         for fid in row.ids:
-            if fid in want:
+            if fid in want_set:
                 continue
-            f = next((x for x in s.findings if x.id == fid), None) or defined.get(fid)
+            f = own.get(fid) or defined.get(fid)
             if f is None:
                 d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but no finding defines it",
                                     "remove it, or run mkdocs-reassign fix"))
@@ -517,11 +582,17 @@ def check_source_refs(sessions: list[Session], source_root: str | None, display_
     root = os.path.realpath(source_root)
     out = []
     counts: dict[str, int | None] = {}
+    fulls: dict[str, str | None] = {}
     for s in sessions:
         for f in s.findings:
             for ref in f.files:
-                p = ref.path.lstrip("/") if not os.path.isabs(ref.path) else ref.path
-                full = os.path.realpath(os.path.join(root, p))
+                if ref.path not in fulls:
+                    fulls[ref.path] = _under(root, ref.path)
+                full = fulls[ref.path]
+                if full is None:
+                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path!r} is not a valid path",
+                                          "write a path relative to the source_root option, e.g. src/app.py:12"))
+                    continue
                 if os.path.commonpath([root, full]) != root:
                     out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path} points outside the source root",
                                           "File: paths are relative to the source_root option"))
@@ -536,12 +607,26 @@ def check_source_refs(sessions: list[Session], source_root: str | None, display_
                     counts[full] = _count_lines(full)
                 n = counts[full]
                 last = max(ref.start, ref.end or ref.start)
-                if n is not None and (ref.start < 1 or last > n):
-                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path}:{ref.start}{'-' + str(ref.end) if ref.end and ref.end != ref.start else ''} is past the end of the file ({n} lines)",
+                if ref.start < 1:
+                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path}:{ref.start}: lines are numbered from 1",
                                           "update the line numbers"))
                 elif ref.end is not None and ref.end < ref.start:
                     out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: line range {ref.start}-{ref.end} is reversed", "write start-end"))
+                elif n is not None and last > n:
+                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path}:{ref.start}{'-' + str(ref.end) if ref.end and ref.end != ref.start else ''} is past the end of the file ({n} lines)",
+                                          "update the line numbers"))
     return out
+
+
+def _under(root: str, path: str) -> str | None:
+    """The real path of a File: reference (relative to root, or absolute); None when no path can be made of it."""
+    if "\x00" in path or len(path) > 4096:
+        return None
+    try:
+        p = path if os.path.isabs(path) else path.lstrip("/")
+        return os.path.realpath(os.path.join(root, p))
+    except (OSError, ValueError):
+        return None
 
 
 def _count_lines(path: str) -> int | None:

@@ -15,6 +15,7 @@ import tempfile
 from .project import Report
 from .render import attention_markdown
 
+_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
@@ -30,7 +31,11 @@ def _newline(line: bytes) -> bytes:
 
 
 def fix_tables(checker, rep: Report, check_only: bool = False) -> tuple[list[str], list[str]]:
-    """Return (paths changed or stale, problems)."""
+    """Return (paths changed or stale, problems).
+
+    Only session files the checker parsed, and only those with attention drift, are
+    looked at; the bytes on disk must still be the bytes that were checked.
+    """
     changed, problems = [], []
     stale = {d.path for d in rep.diagnostics if d.rule == "attention-drift"}
     for s in rep.sessions:
@@ -44,9 +49,13 @@ def fix_tables(checker, rep: Report, check_only: bool = False) -> tuple[list[str
         except OSError as e:
             problems.append(f"{display}: cannot read: {e.strerror or e}")
             continue
+        checked = _checked_digest(checker, s.rel)
+        if checked is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != checked:
+            problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
+            continue
         new = rewrite(data, s, rep)
         if new is None:
-            problems.append(f"{display}: the table moved while reading; run fix again")
+            problems.append(f"{display}: cannot locate the attention table safely; nothing written")
             continue
         if new == data:
             continue
@@ -60,25 +69,46 @@ def fix_tables(checker, rep: Report, check_only: bool = False) -> tuple[list[str
     return changed, problems
 
 
+def _checked_digest(checker, rel: str) -> str | None:
+    cached = getattr(checker, "_cache", {}).get(rel)
+    return cached[0] if cached else None
+
+
 def rewrite(data: bytes, s, rep: Report) -> bytes | None:
+    """The file with its attention table replaced by the truth; None when the table is not where the scan saw it."""
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     body = data[len(bom):]
     lines = _split(body)
     t = s.attention
     a, b = t.start - 1, t.end - 1
-    if b >= len(lines) or not lines[a].lstrip().startswith(b"|"):
+    if a < 0 or b < a or b >= len(lines):
+        return None
+    try:
+        seen = [ln.decode("utf-8").rstrip("\r\n") for ln in lines[a : b + 1]]
+    except UnicodeDecodeError:
+        return None
+    if seen != s.doc.lines[a : b + 1] or not seen[0].lstrip().startswith("|"):
         return None
     nl = _newline(lines[a]) or b"\n"
-    last_nl = _newline(lines[b])
-    table = attention_markdown(s, rep.finding_registry, newline=nl.decode()).encode("utf-8")
-    new_lines = lines[:a] + [table + last_nl] + lines[b + 1 :]
-    return bom + b"".join(new_lines)
+    rows = attention_markdown(s, rep.finding_registry, newline="\n").split("\n")
+    if b > a and _SEP.match(seen[1]):  # keep the hand-kept header and separator as they are
+        head, rows, old_rows = [lines[a], lines[a + 1]], rows[2:], lines[a + 2 : b + 1]
+    else:
+        head, old_rows = [], lines[a : b + 1]
+    end_nl = _newline(lines[b])  # the table's last line ending (b"" at the end of a file without one)
+    if not rows:
+        return bom + b"".join(lines[:a] + head + lines[b + 1 :])
+    if not old_rows and not _newline(head[-1]):
+        head[-1] += nl  # the table ended at its separator with no newline
+    table = nl.join(r.encode("utf-8") for r in rows) + end_nl
+    return bom + b"".join(lines[:a] + head + [table] + lines[b + 1 :])
 
 
 def write_if_unchanged(path: str, expected: bytes, new: bytes) -> str | None:
     """Atomically replace path with new, unless its content is no longer `expected`."""
     digest = hashlib.sha256(expected).digest()
-    folder = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(path)  # through a symlink, never replacing the link itself
+    folder = os.path.dirname(path)
     try:
         st = os.stat(path)
         fd, tmp = tempfile.mkstemp(prefix=".reassign-fix.", dir=folder)

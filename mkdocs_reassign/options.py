@@ -95,12 +95,16 @@ def _check(name: str, kind: str, value):
             return {}
         if not isinstance(value, dict):
             raise OptionError(name, "expected a mapping of rule ID to error|warning|info|off")
+        out = {}
         for rule, sev in value.items():
             if rule not in RULES:
                 raise OptionError(name, f"unknown rule {rule!r} (known: {', '.join(sorted(RULES))})")
+            if sev is False:  # YAML reads a bare `off` as false
+                sev = "off"
             if sev not in SEVERITIES:
                 raise OptionError(name, f"rule {rule!r}: severity must be one of {', '.join(SEVERITIES)}, got {sev!r}")
-        return dict(value)
+            out[rule] = sev
+        return out
     if kind == "list":
         if value is None:
             return None

@@ -12,7 +12,6 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from . import options as core_options
 from . import render, report as report_mod
-from .diagnostics import SEVERITIES
 from .project import Checker, Report
 
 log = get_plugin_logger("reassign")
@@ -30,7 +29,7 @@ def _option(kind: str, default):
     if kind.startswith("choice:"):
         return c.Choice(tuple(kind[7:].split(",")), default=default)
     if kind == "severity":
-        return c.DictOfItems(c.Choice(SEVERITIES), default={})
+        return c.Type(dict, default={})  # values checked by options.validate (a bare `off` is YAML false)
     if kind == "list":
         return c.Optional(c.ListOfItems(c.Type(dict)))
     raise AssertionError(kind)  # pragma: no cover
@@ -78,6 +77,10 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         else:
             self.checker.reload_contracts_if_changed()
         self.opts = opts
+        if opts.contracts_dir:  # serve: editing a contract rebuilds
+            folder = os.path.join(root, opts.contracts_dir)
+            if os.path.isdir(folder) and folder not in config.watch:
+                config.watch.append(folder)
 
     @event_priority(-50)  # after plugins that add or remove files
     def on_files(self, files, config):

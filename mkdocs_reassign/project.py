@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import re
+import stat
 from dataclasses import dataclass, field, replace
 
 from . import crossdoc, features, findings, waivers
@@ -19,6 +21,9 @@ from .options import Options, matches_any
 from .scan import scan
 
 MAX_BYTES = 20 * 1024 * 1024
+# What MkDocs reads as pages (mkdocs.utils.markdown_extensions): a page it cannot decode kills the build.
+MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+_INLINE_COMMENT = re.compile(r"<!--.*?-->")
 
 
 @dataclass
@@ -28,12 +33,15 @@ class Source:
     text: str | None = None
     error: tuple[str, str] | None = None  # (message, hint)
     digest: str = ""
+    error_line: int = 0  # where the error is, when it has a line (0 = the file as a whole)
 
 
 def read_source(abs_path: str, rel: str) -> Source:
-    """Read a Markdown file as UTF-8 (BOM allowed). Never raises."""
+    """Read a Markdown file as UTF-8 (BOM allowed). Never raises, never blocks on a FIFO or device."""
     try:
         st = os.stat(abs_path)
+        if not stat.S_ISREG(st.st_mode):
+            return Source(rel, abs_path, error=(f"not a regular file ({_kind(st.st_mode)})", "replace it with a Markdown file"))
         if st.st_size > MAX_BYTES:
             return Source(rel, abs_path, error=(f"file is {st.st_size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", "split the page"))
         with open(abs_path, "rb") as f:
@@ -45,7 +53,7 @@ def read_source(abs_path: str, rel: str) -> Source:
 
 def decode(data: bytes, rel: str, abs_path: str = "") -> Source:
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         return Source(rel, abs_path, error=("file is UTF-16, not UTF-8", "re-save it as UTF-8"), digest=digest)
     if b"\x00" in data[:8192]:
         return Source(rel, abs_path, error=("file is binary (it contains NUL bytes), not Markdown", "remove it or rename it"), digest=digest)
@@ -53,10 +61,95 @@ def decode(data: bytes, rel: str, abs_path: str = "") -> Source:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        return Source(rel, abs_path, error=(f"line {line}: byte 0x{data[e.start]:02x} at offset {e.start} is not valid UTF-8", "re-save the file as UTF-8"), digest=digest)
+        return Source(rel, abs_path, error=(f"byte 0x{data[e.start]:02x} at offset {e.start} is not valid UTF-8", "re-save the file as UTF-8"),
+                      digest=digest, error_line=line)
     if text.startswith("\ufeff"):
         text = text[1:]
     return Source(rel, abs_path, text=text, digest=digest)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: in ASCII-heavy text every other byte is NUL."""
+    head = data[:512]
+    if len(head) < 4:
+        return False
+    for zeros in (head[1::2], head[0::2]):  # little endian, big endian
+        if zeros.count(0) >= 0.9 * len(zeros) and head.count(0) <= len(head) // 2 + 1:
+            return True
+    return False
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+def _is_markdown(rel: str) -> bool:
+    return rel.endswith(MARKDOWN_EXTENSIONS)
+
+
+def check_other_file(abs_path: str) -> str | None:
+    """Why MkDocs could not copy a non-Markdown file (dangling link, FIFO, ...), or None. Never raises.
+
+    A path that is not in docs_dir at all (a theme file MkDocs lists among the site's files) is fine.
+    """
+    try:
+        os.lstat(abs_path)
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.stat(abs_path)
+    except OSError as e:
+        if os.path.islink(abs_path):
+            try:
+                target = os.readlink(abs_path)
+            except OSError:
+                target = "?"
+            return f"dangling symbolic link to {target!r}: {e.strerror or e}"
+        return f"cannot read file: {e.strerror or e}"
+    if not stat.S_ISREG(st.st_mode):
+        return f"not a regular file ({_kind(st.st_mode)})"
+    return None
+
+
+def symlink_loops(docs_dir: str, dirs) -> dict[str, str]:
+    """Docs-relative folders that are symbolic links back to one of their own ancestors -> that ancestor ('' = docs_dir).
+
+    MkDocs follows such a link until the path is too long, then dies copying a file; the
+    folders (and every file under them) are left out instead. Never raises.
+    """
+    real: dict[str, str] = {"": os.path.realpath(docs_dir)}
+    loops: dict[str, str] = {}
+    for d in sorted((d for d in dirs if d), key=lambda d: (d.count("/"), d)):
+        parent = posixpath.dirname(d)
+        if parent not in real:  # under a loop (or its parent was not listed)
+            if any(parent == lp or parent.startswith(lp + "/") for lp in loops):
+                continue
+            real[parent] = os.path.realpath(os.path.join(docs_dir, parent))
+        abs_d = os.path.join(docs_dir, d)
+        if os.path.islink(abs_d):
+            r = os.path.realpath(abs_d)
+            a = parent
+            while True:
+                if real.get(a) == r:
+                    loops[d] = a
+                    break
+                if not a:
+                    break
+                a = posixpath.dirname(a)
+            if d in loops:
+                continue
+            real[d] = r
+        else:
+            real[d] = real[parent].rstrip("/") + "/" + posixpath.basename(d)
+    return loops
 
 
 @dataclass
@@ -76,7 +169,14 @@ class Report:
         return self.by_path.get(self.docs_prefix + rel, [])
 
     def findings_of(self, feature_id: str) -> list[findings.Finding]:
-        return [f for s in self.sessions for f in s.findings if f.feature_id == feature_id]
+        idx = self.__dict__.get("_findings_by_feature")
+        if idx is None:  # built once: pages, the overview and the JSON report ask for every feature
+            idx = {}
+            for s in self.sessions:
+                for f in s.findings:
+                    idx.setdefault(f.feature_id, []).append(f)
+            self.__dict__["_findings_by_feature"] = idx
+        return list(idx.get(feature_id, ()))
 
     @property
     def active(self) -> list[Diagnostic]:
@@ -101,6 +201,12 @@ class Checker:
         self.baseline: set[str] | None = None
         self._cache: dict[str, tuple[str, object]] = {}  # rel -> (digest, FeatureDoc | Session | ScannedDoc)
         self._stat: dict[str, tuple[int, int, Source]] = {}
+        # serve: per-file results reused while the file (and, for links, what they resolve against) is unchanged
+        self._kinds: dict[str, str | None] = {}
+        self._cites: dict[str, tuple[object, list[tuple[int, str]]]] = {}
+        self._links: dict[str, tuple[object, int, list[Diagnostic]]] = {}
+        self._link_env: tuple | None = None
+        self._link_gen = 0
 
     def _contracts_stamp(self):
         d = self.options.contracts_dir
@@ -120,6 +226,7 @@ class Checker:
                 contracts_dir = os.path.join(self.root, self.options.contracts_dir) if self.options.contracts_dir else None
                 self.contracts = load_contracts(contracts_dir, self.root)
                 self._cache.clear()
+                self._stat.clear()  # the texts were released after scanning: read them again
             self._stamp = stamp
 
     # -------------------------------------------------------------- input
@@ -160,25 +267,45 @@ class Checker:
         """Validate. ``all_files``: every docs-relative path in the site (for link targets)."""
         opts = self.options
         files = set(all_files)
-        md = sorted(f for f in files if f.endswith((".md", ".markdown")))
-        srcs = self.load(md, sources)
         diags: list[Diagnostic] = []
         unreadable: set[str] = set()
+        dirs = crossdoc.all_dirs(files)
+        loops = symlink_loops(self.docs_dir, dirs)
+        if loops:
+            for d, ancestor in sorted(loops.items()):
+                inside = {f for f in files if f.startswith(d + "/")}
+                unreadable |= inside
+                diags.append(Diagnostic(d, 0, "read-error", f"symbolic link loop: {d} leads back to {ancestor or 'docs_dir'}",
+                                        f"remove or retarget the link; the {len(inside)} file(s) reached through it are left out of the site"))
+        md = sorted(f for f in files if _is_markdown(f) and f not in unreadable)
+        for rel in sorted(files):
+            if rel in unreadable or _is_markdown(rel) or (sources and rel in sources):
+                continue
+            problem = check_other_file(os.path.join(self.docs_dir, rel))
+            if problem:
+                unreadable.add(rel)
+                diags.append(Diagnostic(rel, 0, "read-error", problem, "fix or remove it; the file is left out of the site"))
+        srcs = self.load(md, sources)
         feats: dict[str, features.FeatureDoc] = {}
         sessions: list[findings.Session] = []
         for rel in md:
             src = srcs[rel]
             if src.error:
                 unreadable.add(rel)
-                diags.append(Diagnostic(rel, 0, "read-error", src.error[0], src.error[1] + "; the page is left out of the site"))
+                diags.append(Diagnostic(rel, src.error_line, "read-error", src.error[0], src.error[1] + "; the page is left out of the site"))
                 continue
-            kind = "feature" if self.is_feature(rel) else "session" if self.is_session(rel) else None
+            kind = self._kinds.get(rel, 0)
+            if kind == 0:
+                kind = self._kinds[rel] = "feature" if self.is_feature(rel) else "session" if self.is_session(rel) else None
             if kind is None:
                 continue
             cached = self._cache.get(rel)
             if cached and cached[0] == src.digest and type(cached[1]).__name__ == ("FeatureDoc" if kind == "feature" else "Session"):
                 obj = cached[1]
             else:
+                if src.text is None and src.error is None:  # released after an earlier scan; read it again
+                    src = read_source(os.path.join(self.docs_dir, rel), rel)
+                    self._stat.pop(rel, None)
                 doc = scan(src.text or "")
                 if kind == "feature":
                     obj = features.analyze(rel, doc, self.contracts, opts)
@@ -189,27 +316,35 @@ class Checker:
                         obj.diagnostics.append(Diagnostic(rel, doc.fm_error[0], "front-matter", doc.fm_error[1],
                                                           "fix the YAML between the --- lines; MkDocs would silently ignore it"))
                 self._cache[rel] = (src.digest, obj)
+                st = self._stat.get(rel)
+                if st is not None and st[2] is src:
+                    src.text = None  # the parsed doc is kept instead; the text would double the memory
             if kind == "feature":
                 feats[rel] = obj
                 crossdoc.reset_related(obj)
             else:
                 sessions.append(obj)
-            diags.extend(replace(d, extra={}) for d in obj.diagnostics)
+            diags.extend(d.fresh() for d in obj.diagnostics)
         # forget deleted files
         for rel in list(self._cache):
             if rel not in files:
                 del self._cache[rel]
                 self._stat.pop(rel, None)
+                self._links.pop(rel, None)
+                self._cites.pop(rel, None)
 
         registry, dup = crossdoc.build_registry(feats)
         diags.extend(dup)
-        dirs = crossdoc.all_dirs(files)
         readable = files - unreadable
+        link_env = (readable, dirs, unreadable, registry, {rel: fd.id for rel, fd in feats.items()})
+        if link_env != self._link_env:
+            self._link_env = link_env
+            self._link_gen += 1
         for rel, fd in feats.items():
-            crossdoc.check_links(rel, fd.doc, readable, dirs, feats, registry, opts.id_pattern, diags)
+            self._check_links(rel, fd, readable, dirs, feats, registry, diags, unreadable)
             crossdoc.check_related(fd, feats, registry, opts.id_pattern, diags)
         for s in sessions:
-            crossdoc.check_links(s.rel, s.doc, readable, dirs, feats, registry, opts.id_pattern, diags)
+            self._check_links(s.rel, s, readable, dirs, feats, registry, diags, unreadable)
 
         reg = self.registry_types
         defined = findings.truth(sessions, reg)
@@ -220,21 +355,17 @@ class Checker:
         src_root = os.path.join(self.root, opts.source_root) if opts.source_root else None
         diags.extend(findings.check_source_refs(sessions, src_root, opts.source_root or ""))
         for rel, fd in feats.items():
-            doc = fd.doc
-            for i, text in enumerate(doc.lines):
-                if "-" not in text or not doc.prose[i]:
-                    continue
-                for fid in reg.cite_re.findall(text):
-                    if fid not in defined:
-                        diags.append(Diagnostic(rel, i + 1, "unknown-finding", f"{fid} is cited but no session file defines it",
-                                                "fix the ID, or add the finding to a session file"))
+            for line, fid in self._cites_of(rel, fd):
+                if fid not in defined:
+                    diags.append(Diagnostic(rel, line, "unknown-finding", f"{fid} is cited but no session file defines it",
+                                            "fix the ID, or add the finding to a session file"))
 
         # severities, waivers, paths
         sev = dict(DEFAULT_SEVERITY)
         sev.update(opts.severity)
         for d in diags:
             d.severity = sev.get(d.rule, "error")
-        waivers.apply(diags, feats, sessions, self.today)
+        waivers.apply(diags, feats, sessions, self.today, sev["waiver"])
         prefix = self.docs_prefix
         for d in diags:
             d.path = prefix + d.path
@@ -250,6 +381,36 @@ class Checker:
         for d in diags:
             by_path.setdefault(d.path, []).append(d)
         return Report(diags, feats, registry, sessions, defined, unreadable, self.contracts, reg, prefix, by_path)
+
+
+    def _check_links(self, rel, obj, readable, dirs, feats, registry, diags, unreadable) -> None:
+        """crossdoc.check_links, reusing the last result while neither the doc nor anything its links resolve against changed."""
+        hit = self._links.get(rel)
+        if hit is not None and hit[0] is obj and hit[1] == self._link_gen:
+            out = hit[2]
+        else:
+            out = []
+            crossdoc.check_links(rel, obj.doc, readable, dirs, feats, registry, self.options.id_pattern, out, unreadable)
+            self._links[rel] = (obj, self._link_gen, out)
+        diags.extend(d.fresh() for d in out)  # the cached ones stay pristine (run() sets severity and path)
+
+    def _cites_of(self, rel: str, fd) -> list[tuple[int, str]]:
+        """(line, finding ID) of every finding ID a feature doc cites in its prose; computed once per parsed doc."""
+        hit = self._cites.get(rel)
+        if hit is not None and hit[0] is fd:
+            return hit[1]
+        doc = fd.doc
+        cite_re = self.registry_types.cite_re
+        out = []
+        for i, text in enumerate(doc.lines):
+            if "-" not in text or not doc.prose[i]:
+                continue
+            if "<!--" in text:  # an inline comment is not rendered: IDs in it are not cited
+                text = _INLINE_COMMENT.sub("", text)
+            for fid in cite_re.findall(text):
+                out.append((i + 1, fid))
+        self._cites[rel] = (fd, out)
+        return out
 
 
 def walk_docs(docs_dir: str) -> list[str]:

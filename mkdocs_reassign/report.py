@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from . import __version__
-from .diagnostics import RULES, Diagnostic, at_least
+from .diagnostics import DEFAULT_SEVERITY, RULES, Diagnostic, at_least
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -31,7 +32,7 @@ def active(diags: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diags if d.severity != "off" and not d.waived]
 
 
-def fmt_text(diags, files_checked=None) -> str:
+def fmt_text(diags, files_checked=None, **_kw) -> str:
     lines = [d.format() for d in active(diags)]
     s = summary(diags, files_checked)
     lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info(s)"
@@ -40,7 +41,7 @@ def fmt_text(diags, files_checked=None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fmt_json(diags, files_checked=None) -> str:
+def fmt_json(diags, files_checked=None, **_kw) -> str:
     return json.dumps({"diagnostics": [d.to_json() for d in active(diags)], "summary": summary(diags, files_checked)},
                       indent=2, ensure_ascii=False) + "\n"
 
@@ -52,50 +53,99 @@ def _gh_escape(s: str, prop: bool = False) -> str:
     return s
 
 
-def fmt_github(diags, files_checked=None) -> str:
+def _workspace_prefix(root: str | None) -> str:
+    """GitHub resolves ``file=`` against the workspace (the repository root); when the project
+    root (the config file's folder) is a subfolder of it, its paths need that folder in front."""
+    ws = os.environ.get("GITHUB_WORKSPACE")
+    if not root or not ws:
+        return ""
+    try:
+        rel = os.path.relpath(os.path.realpath(root), os.path.realpath(ws)).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return ""
+    return "" if rel == "." or rel.startswith("../") or rel == ".." else rel + "/"
+
+
+def fmt_github(diags, files_checked=None, root: str | None = None, **_kw) -> str:
+    """GitHub Actions workflow commands: ``::error file=PATH,line=N,col=N,title=RULE::message``."""
     kind = {"error": "error", "warning": "warning", "info": "notice"}
+    prefix = _workspace_prefix(root)
     out = []
     for d in active(diags):
-        props = f"file={_gh_escape(d.path, True)}"
+        path = d.path if d.path.startswith("/") else prefix + d.path
+        props = f"file={_gh_escape(path, True)}"
         if d.line:
-            props += f",line={d.line},col={d.column}"
+            props += f",line={d.line},col={max(d.column, 1)}"
         props += f",title={_gh_escape(d.rule, True)}"
         msg = d.message + (f" ({d.hint})" if d.hint else "")
         out.append(f"::{kind[d.severity]} {props}::{_gh_escape(msg)}")
     return "\n".join(out) + ("\n" if out else "")
 
 
-def fmt_sarif(diags, files_checked=None) -> str:
-    rules = [{"id": r, "name": r, "shortDescription": {"text": desc},
-              "helpUri": f"https://mkdocs-reassign.invalid/rules/#{r}"} for r, desc in RULES.items()]
+def _uri(path: str) -> tuple[str, bool]:
+    """(URI reference, relative?) of a diagnostic path, percent-encoded as RFC 3986 wants."""
+    from urllib.parse import quote
+
+    if path.startswith("/") or (len(path) > 2 and path[1] == ":" and path[2] == "/"):
+        return "file://" + ("" if path.startswith("/") else "/") + quote(path, safe="/:"), False
+    return quote(path, safe="/"), True
+
+
+def fmt_sarif(diags, files_checked=None, root: str | None = None, **_kw) -> str:
+    """SARIF 2.1.0, valid against the OASIS schema; paths relative to %SRCROOT% (the project root)."""
+    from pathlib import Path
+
+    rules = [{"id": r, "name": "".join(w.capitalize() for w in r.split("-")), "shortDescription": {"text": desc},
+              "helpUri": f"https://mkdocs-reassign.invalid/rules/#{r}",
+              "defaultConfiguration": {"level": _SARIF_LEVEL.get(DEFAULT_SEVERITY.get(r, "error"), "error")}}
+             for r, desc in RULES.items()]
     index = {r: i for i, r in enumerate(RULES)}
     results = []
     for d in active(diags):
-        region = {"startLine": max(d.line, 1), "startColumn": max(d.column, 1)}
+        uri, relative = _uri(d.path)
+        loc = {"uri": uri}
+        if relative:
+            loc["uriBaseId"] = "%SRCROOT%"
         res = {
             "ruleId": d.rule,
-            "ruleIndex": index.get(d.rule, 0),
             "level": _SARIF_LEVEL[d.severity],
             "message": {"text": d.message + (f" ({d.hint})" if d.hint else "")},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"}, "region": region}}],
+            "locations": [{"physicalLocation": {"artifactLocation": loc,
+                                                "region": {"startLine": max(d.line, 1), "startColumn": max(d.column, 1)}}}],
             "partialFingerprints": {"reassign/v1": d.fingerprint()},
         }
-        if d.requirement:
-            res["properties"] = {"requirement": d.requirement}
+        if d.rule in index:
+            res["ruleIndex"] = index[d.rule]
+        props = {k: v for k, v in (("requirement", d.requirement), ("contract", d.contract)) if v}
+        if props:
+            res["properties"] = props
         results.append(res)
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "mkdocs-reassign", "version": __version__, "informationUri": "https://pypi.org/project/mkdocs-reassign/", "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-            "results": results,
-        }],
+    run = {
+        "tool": {"driver": {"name": "mkdocs-reassign", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": "https://pypi.org/project/mkdocs-reassign/", "rules": rules}},
+        "invocations": [{"executionSuccessful": True}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
+    if root:
+        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": Path(root).resolve().as_uri().rstrip("/") + "/"}}
+    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def fmt_junit(diags, files_checked=None) -> str:
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(text: str) -> str:
+    return xml_escape(_XML_BAD.sub("\ufffd", text))
+
+
+def _xa(text: str) -> str:
+    return quoteattr(_XML_BAD.sub("\ufffd", text))
+
+
+def fmt_junit(diags, files_checked=None, **_kw) -> str:
+    """JUnit XML: one testsuite per file, one testcase per diagnostic (warnings and errors fail)."""
     by_file: dict[str, list[Diagnostic]] = {}
     for d in active(diags):
         by_file.setdefault(d.path, []).append(d)
@@ -105,16 +155,19 @@ def fmt_junit(diags, files_checked=None) -> str:
     for path, ds in sorted(by_file.items()):
         cases = []
         for d in ds:
-            name = quoteattr(f"{d.rule} at line {d.line}")
-            body = xml_escape(d.format())
+            attrs = (f"classname={_xa(path)} name={_xa(f'{d.rule} (line {d.line}): {d.message}')} "
+                     f"file={_xa(path)} line=\"{d.line}\"")
+            body = _x(d.format())
             if at_least(d.severity, "warning"):
-                cases.append(f'    <testcase classname={quoteattr(path)} name={name}><failure type={quoteattr(d.rule)} message={quoteattr(d.message)}>{body}</failure></testcase>')
+                cases.append(f"    <testcase {attrs}><failure type={_xa(d.rule)} message={_xa(d.message)}>{body}</failure></testcase>")
             else:
-                cases.append(f'    <testcase classname={quoteattr(path)} name={name}><system-out>{body}</system-out></testcase>')
+                cases.append(f"    <testcase {attrs}><system-out>{body}</system-out></testcase>")
         nf = sum(1 for d in ds if at_least(d.severity, "warning"))
-        suites.append(f'  <testsuite name={quoteattr(path)} tests="{len(ds)}" failures="{nf}" errors="0">\n' + "\n".join(cases) + "\n  </testsuite>")
+        suites.append(f"  <testsuite name={_xa(path)} tests=\"{len(ds)}\" failures=\"{nf}\" errors=\"0\" skipped=\"0\">\n"
+                      + "\n".join(cases) + "\n  </testsuite>")
     if not suites:
-        suites.append('  <testsuite name="mkdocs-reassign" tests="1" failures="0" errors="0">\n    <testcase classname="mkdocs-reassign" name="all docs meet their contracts"/>\n  </testsuite>')
+        suites.append('  <testsuite name="mkdocs-reassign" tests="1" failures="0" errors="0" skipped="0">\n'
+                      '    <testcase classname="mkdocs-reassign" name="all docs meet their contracts"/>\n  </testsuite>')
         total = 1
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="mkdocs-reassign" tests="{total}" failures="{failures}" errors="0">\n'
             + "\n".join(suites) + "\n</testsuites>\n")

@@ -15,54 +15,97 @@ def slugify(name: str) -> str:
     return s or "feature"
 
 
-def render_doc(fid: str, name: str, area: str, contract, rel: str, registry: dict, features: dict) -> str:
+def _comment(text: str) -> str:
+    """An HTML comment that cannot end early (comments do not count as content or as mentions)."""
+    return "<!-- " + re.sub(r"-{2,}", "-", text).replace(">", ")") + " -->"
+
+
+def _numbered(sections) -> bool:
+    """The team template numbers every section after Quick Summary and Affected Users."""
+    ids = [sp.id for sp in sections]
+    return len(ids) > 2 and ids[:2] == ["quick-summary", "affected-users"]
+
+
+def render_doc(fid: str, name: str, area: str, contract, rel: str, registry: dict, features: dict,
+               write_contract: bool = False) -> str:
+    """A doc with every section and requirement of the contract, TODO placeholders as content.
+
+    Placeholders never mention a required term (the hints for those sit in HTML comments,
+    which the checker ignores), so `check` keeps reporting the topics still to write.
+    """
+    sections = list(contract.sections) if contract else []
+    reqs = list(contract.requirements) if contract else []
+    related = [fid2 for r in reqs for fid2 in r.related]
     out = ["---", f"id: {fid}", f"title: {_yaml_str(name)}", f"area: {_yaml_str(area)}", "status: draft"]
-    if contract is not None and contract.name not in ("feature-doc",):
+    if related:
+        out.append("related: [" + ", ".join(dict.fromkeys(related)) + "]")
+    if write_contract and contract is not None:
         out.append(f"contract: {contract.name}")
     out += ["---", "", f"# Feature: {name} ({fid})", ""]
-    placed: set[str] = set()
-    reqs = list(contract.requirements) if contract else []
+
+    def level_ok(r, sp):
+        return r.section_level in (None, sp.level)
+
     by_section: dict[str, list] = {}
-    loose = []
+    own_heading: list = []  # requirements whose section is not a contract section: a sub-heading of their own
+    anywhere: list = []  # requirements without a section: a hint in the host section
     for r in reqs:
-        target = next((s.id for s in contract.sections if r.section_norms and s.norms & r.section_norms), None)
+        target = next((sp.id for sp in sections if r.section_norms and sp.norms & r.section_norms and level_ok(r, sp)), None)
         if target:
             by_section.setdefault(target, []).append(r)
+        elif r.section_names:
+            own_heading.append(r)
         else:
-            loose.append(r)
-    loose_host = next((s.id for s in contract.sections if s.id == "detailed-logic"), contract.sections[-1].id if contract and contract.sections else None) if contract else None
-    for n, spec in enumerate(contract.sections if contract else [], 1):
-        title = spec.names[0].upper()
-        number = f"{n - 2}. " if n > 2 else ""
-        out += [f"## {number}{title}", "", f"TODO: {spec.names[0]}.", ""]
-        for r in by_section.get(spec.id, []):
-            out += _requirement_body(r, None, rel, registry, features)
-            placed.add(r.id)
-        if spec.id == loose_host:
-            for r in loose:
-                sub = r.section_names[0] if r.section_names else (r.description or r.id).capitalize()
-                out += _requirement_body(r, sub, rel, registry, features)
-                placed.add(r.id)
+            anywhere.append(r)
+    host = next((sp.id for sp in sections if sp.id == "detailed-logic"), sections[-1].id if sections else None)
+    numbered = _numbered(sections)
+    n = 0
+    for i, sp in enumerate(sections):
+        level = sp.level or 2
+        label = sp.names[0]
+        if numbered and i >= 2:
+            n += 1
+            title = f"{n}. {label.upper()}"
+        else:
+            title = label.upper() if level == 2 else label
+        out += [f"{'#' * level} {title}", "", f"TODO: write the {label} section.", ""]
+        diagram_done = False
+        for r in by_section.get(sp.id, []):
+            out += _requirement_body(r, rel, registry, features, diagram_done)
+            diagram_done = diagram_done or r.diagram
+        if sp.id == host:
+            for r in own_heading:
+                out += [f"{'#' * (level + 1)} {r.section_names[0]}", "", "TODO: write this part.", ""]
+                out += _requirement_body(r, rel, registry, features, False)
+            for r in anywhere:
+                out += _requirement_body(r, rel, registry, features, diagram_done)
+                diagram_done = diagram_done or r.diagram
+    if not sections:  # a contract without sections: the requirements, one after another
+        for r in own_heading:
+            out += [f"## {r.section_names[0]}", "", "TODO: write this part.", ""]
+            out += _requirement_body(r, rel, registry, features, False)
+        for r in anywhere:
+            out += _requirement_body(r, rel, registry, features, False)
     return "\n".join(out).rstrip() + "\n"
 
 
-def _requirement_body(r, heading, rel, registry, features) -> list[str]:
+def _requirement_body(r, rel, registry, features, diagram_done: bool) -> list[str]:
     out = []
-    if heading:
-        out += [f"### {heading}", ""]
     if r.terms:
-        out.append(f"TODO ({r.id}): cover " + ", ".join(f'"{t.name}"' for t in r.terms) + ".")
-        out.append("")
-    if r.diagram:
-        out += ["```mermaid", "flowchart TD", "    A[TODO: start] --> B[TODO: next step]", "```", ""]
+        what = r.description or r.id
+        names = ", ".join(t.name for t in r.terms)
+        out += [_comment(f"TODO ({r.id}): {what}; mention {names}" + (f". {r.hint}" if r.hint else "")), ""]
+    if r.diagram and not diagram_done:
+        out += [_comment(f"TODO ({r.id}): {r.description or 'the diagram'}"),
+                "```mermaid", "flowchart TD", "    A[TODO: first step] --> B[TODO: next step]", "```", ""]
     if r.related:
-        for fid in r.related:
-            target = registry.get(fid)
+        for rid in r.related:
+            target = registry.get(rid)
             if target:
                 href = posixpath.relpath(target, posixpath.dirname(rel))
-                out.append(f"- [{fid}: {features[target].title}]({href}) - TODO: how they interact")
+                out.append(f"- [{rid}: {features[target].title}]({href}) - TODO: how they interact")
             else:
-                out.append(f"- {fid} - TODO: link it once its doc exists")
+                out.append(f"- {rid} - TODO: link it once its doc exists")
         out.append("")
     return out
 
@@ -77,6 +120,12 @@ def scaffold(checker, rep, fid: str, name: str, area: str, contract_name: str | 
         raise UsageError(f"{fid!r} is not a feature ID (pattern {opts.id_pattern})")
     if fid in rep.registry:
         raise UsageError(f"{fid} is already declared by {rep.docs_prefix}{rep.registry[fid]}")
+    if not name.strip() or any(ch in name for ch in "\r\n\t\x00") or name != name.strip():
+        raise UsageError(f"feature name {name!r}: give one line of text without leading or trailing spaces")
+    if slug is not None:
+        slug = slug.removesuffix(".md")
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", slug):
+            raise UsageError(f"--slug {slug!r}: use a file name of letters, digits, ., - and _ (no folders)")
     if not re.fullmatch(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*", area):
         raise UsageError(f"--area {area!r}: use folder names of letters, digits, - and _")
     base = opts.features[0].split("*")[0].rstrip("/") or "features"
@@ -86,13 +135,18 @@ def scaffold(checker, rep, fid: str, name: str, area: str, contract_name: str | 
     path = os.path.join(checker.docs_dir, rel)
     if os.path.exists(path):
         raise UsageError(f"{os.path.relpath(path)} already exists")
+    selected, _how = checker.contracts.select(None, fid, rel, opts.default_contract)
     if contract_name:
         contract = checker.contracts.get(contract_name)
         if contract is None:
             raise UsageError(f"unknown contract {contract_name!r} (known: {', '.join(sorted(checker.contracts.contracts))})")
     else:
-        contract, _how = checker.contracts.select(None, fid, rel, opts.default_contract)
-    text = render_doc(fid, name, area, contract, rel, rep.registry, rep.features)
+        contract = selected
+    if contract is None:
+        raise UsageError(f"no contract applies to {rel}; pass --contract NAME")
+    # name the contract in front matter unless it is the default one and would be picked anyway
+    explicit = contract.name != opts.default_contract or selected is None or selected.name != contract.name
+    text = render_doc(fid, name, area, contract, rel, rep.registry, rep.features, write_contract=explicit)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8", newline="\n") as f:

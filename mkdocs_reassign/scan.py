@@ -3,14 +3,36 @@
 It finds what the checks need, each with a 1-based line number counted in the
 source file (front matter included): front matter, ATX headings, fenced code,
 HTML blocks and comments, inline and reference links, and the prose lines.
-It never renders Markdown; its block recognition follows CommonMark for the
-constructs it knows (proved against markdown-it-py in the tests).
+It never renders Markdown.  Block structure follows CommonMark 0.31.2 as
+markdown-it-py implements it (the tests use markdown-it-py as an oracle):
+
+* containers: block quotes and bullet/ordered list items, nested, with lazy
+  paragraph continuation and the rules for when a list item may interrupt a
+  paragraph;
+* leaves: ATX headings, fenced code (``` and ~~~, up to 3 spaces of indent,
+  also inside list items and block quotes), indented code, HTML blocks (the
+  seven start conditions; comments are type 2), thematic breaks, setext
+  underlines (they end a paragraph; setext headings are not reported), link
+  reference definitions (on one line, with an optional title on the next
+  line) and paragraphs;
+* inlines (only in paragraphs and headings): links and images, inline,
+  full/collapsed/shortcut reference, with code spans, backslash escapes,
+  autolinks and raw HTML taking precedence, link text that may span lines and
+  destinations with balanced parentheses.  Destinations are unescaped
+  (backslash escapes and entity references) but not percent-decoded.
+
+Headings inside fenced code, indented code, HTML blocks or HTML comments do not
+exist.  Tabs are expanded (tab stop 4) wherever they affect block structure.
+Any text is accepted; ``scan`` never raises.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
 
 __all__ = ["Heading", "Fence", "Link", "Section", "ScannedDoc", "scan", "normalize_heading", "split_front_matter"]
@@ -19,7 +41,7 @@ __all__ = ["Heading", "Fence", "Link", "Section", "ScannedDoc", "scan", "normali
 @dataclass(slots=True)
 class Heading:
     level: int
-    text: str
+    text: str  # raw inline content (closing #s and surrounding blanks removed)
     line: int
     norm: str  # normalized name: no numbering, no trailing parenthetical, lower case
 
@@ -29,19 +51,19 @@ class Fence:
     info: str  # the whole info string (e.g. "typescript:765:806:apps/server/pool-manager.ts")
     lang: str  # first word of the info string, before any ':' or '{'
     start: int  # line of the opening fence
-    end: int  # line of the closing fence (or last line when unclosed)
+    end: int  # line of the closing fence (or last line of the block when unclosed)
     closed: bool
-    body: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)  # content lines, container prefixes and fence indent removed
 
 
 @dataclass(slots=True)
 class Link:
     text: str
-    dest: str
+    dest: str  # destination, backslash escapes and entities resolved (reference links: the definition's)
     line: int
-    col: int  # 1-based column of the '['
+    col: int  # 1-based column of the '[' (of the '!' for images) in the source line
     image: bool = False
-    tail: str = ""  # the rest of the line after the link (for "[Name](x) - desc (ID)")
+    tail: str = ""  # the rest of the line after the link (at most _TAIL characters) (for "[Name](x) - desc (ID)")
 
 
 @dataclass(slots=True)
@@ -64,9 +86,12 @@ class ScannedDoc:
     fences: list[Fence] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     comments: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, inner text)
-    prose: list[bool] = field(default_factory=list)  # per line (index = line-1): outside fences/comments/HTML
-    ref_defs: dict[str, tuple[str, int]] = field(default_factory=dict)
+    prose: list[bool] = field(default_factory=list)  # per line (index = line-1): outside fences/comments/HTML/code
+    ref_defs: dict[str, tuple[str, int]] = field(default_factory=dict)  # normalized label -> (dest, line)
+    html_blocks: list[tuple[int, int]] = field(default_factory=list)  # (start, end) lines of HTML blocks (comments too)
     _sections: list[Section] | None = None
+    _section_starts: list[int] | None = None  # for section_at (bisect: a linear scan per call is quadratic)
+    _comment_index: tuple | None = None  # (starts, running max of ends, count) for _in_comment
 
     @property
     def h1(self) -> Heading | None:
@@ -96,20 +121,18 @@ class ScannedDoc:
         return self.headings[nxt].line - 1 if nxt < len(self.headings) else len(self.lines)
 
     def section_at(self, line: int) -> Section | None:
-        """The innermost section containing ``line``."""
-        best = None
-        for sec in self.sections():
-            if sec.start <= line <= sec.end:
-                best = sec
-            elif sec.start > line:
-                break
-        return best
+        """The innermost section containing ``line``: that of the last heading at or before it."""
+        secs = self.sections()
+        if self._section_starts is None or len(self._section_starts) != len(secs):
+            self._section_starts = [sec.start for sec in secs]
+        k = bisect_right(self._section_starts, line) - 1
+        return secs[k] if k >= 0 and secs[k].end >= line else None
 
     def has_content(self, start: int, end: int) -> bool:
         """True when lines start..end (inclusive) hold anything but blanks, comments and rules."""
         prose = self.prose
         lines = self.lines
-        for ln in range(start, end + 1):
+        for ln in range(max(start, 1), min(end, len(lines)) + 1):
             text = lines[ln - 1]
             if not prose[ln - 1]:
                 # fenced code and HTML blocks count as content; comments do not
@@ -117,69 +140,138 @@ class ScannedDoc:
                     continue
                 return True
             s = text.strip()
-            if s and not _THEMATIC_BREAK.match(s):
+            if s and not _THEMATIC_BREAK_LINE.match(s):
                 return True
         return False
 
     def _in_comment(self, line: int) -> bool:
-        for a, b, _ in self.comments:
-            if a <= line <= b:
-                return True
-            if a > line:
-                break
-        return False
+        idx = self._comment_index
+        if idx is None or idx[2] != len(self.comments):
+            starts, ends, top = [], [], 0
+            for a, b, _ in self.comments:  # sorted by start
+                starts.append(a)
+                top = max(top, b)
+                ends.append(top)
+            idx = self._comment_index = (starts, ends, len(self.comments))
+        k = bisect_right(idx[0], line) - 1
+        return k >= 0 and idx[1][k] >= line
 
     def text_of(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start - 1 : end])
 
 
-_THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
-_LIST_ITEM = re.compile(r"^( *)([-+*]|[0-9]{1,9}[.)])( +|\t|$)")
+# ---------------------------------------------------------------------------
+# patterns
+
+_THEMATIC_BREAK_LINE = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_THEMATIC = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
+_ATX_OPEN = re.compile(r"#{1,6}(?=[ \t]|$)")
+_FENCE_OPEN = re.compile(r"`{3,}|~{3,}")
+_FENCE_CLOSE = {"`": re.compile(r"(`{3,})[ \t]*$"), "~": re.compile(r"(~{3,})[ \t]*$")}
+_LIST_MARK = re.compile(r"(?:[-+*]|([0-9]{1,9})[.)])(?=[ \t]|$)")
+_NONSPACE = re.compile(r"[^ ]")
+# leading run whose tabs affect block structure: blanks, '>' and list markers
+_TAB_PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t][ \t>]*)*")
 _NUMBERING = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*\.?|[A-Za-z]\.|[IVXLC]+\.)\s+")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-_EMOJI_ETC = re.compile(r"[^\w\s/&+-]", re.UNICODE)
+_NON_WORD = re.compile(r"[\W_]+")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
-# HTML block start conditions (CommonMark 0.31, section 4.6)
-_HTML1 = re.compile(r"^ {0,3}<(?:script|pre|style|textarea)(?:\s|>|$)", re.I)
-_HTML1_END = re.compile(r"</(?:script|pre|style|textarea)>", re.I)
-_HTML2 = re.compile(r"^ {0,3}<!--")
-_HTML3 = re.compile(r"^ {0,3}<\?")
-_HTML4 = re.compile(r"^ {0,3}<![A-Za-z]")
-_HTML5 = re.compile(r"^ {0,3}<!\[CDATA\[")
+# HTML block start conditions (CommonMark 0.31.2, 4.6), as markdown-it-py writes them
 _BLOCK_TAGS = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|"
     "fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|head|header|hr|html|iframe|legend|li|"
     "link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|"
     "thead|title|tr|track|ul"
 )
-_HTML6 = re.compile(r"^ {0,3}</?(?:" + _BLOCK_TAGS + r")(?:\s|/?>|$)", re.I)
-_ATTR = r"(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)"
-_HTML7 = re.compile(r"^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*" + _ATTR + r"*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)[ \t]*$")
+_ATTR = r"(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^\"'=<>`\x00-\x20]+|'[^']*'|\"[^\"]*\"))?)"
+_OPEN_TAG = r"<[A-Za-z][A-Za-z0-9\-]*" + _ATTR + r"*\s*/?>"
+_CLOSE_TAG = r"</[A-Za-z][A-Za-z0-9\-]*\s*>"
+_OPEN_CLOSE_TAG = re.compile(r"(?:" + _OPEN_TAG + "|" + _CLOSE_TAG + ")")
+# (start, end or None when the block ends at a blank line, may interrupt a paragraph)
+_HTML_KINDS: list[tuple[re.Pattern, re.Pattern | None, bool]] = [
+    (re.compile(r"<(?a:script|pre|style|textarea)(?=\s|>|$)", re.I), re.compile(r"</(?a:script|pre|style|textarea)>", re.I), True),
+    (re.compile(r"<!--"), re.compile(r"-->"), True),
+    (re.compile(r"<\?"), re.compile(r"\?>"), True),
+    (re.compile(r"<![A-Za-z]"), re.compile(r">"), True),
+    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>"), True),
+    (re.compile(r"</?(?a:" + _BLOCK_TAGS + r")(?=\s|/?>|$)", re.I), None, True),
+    (re.compile(r"(?:" + _OPEN_TAG + "|" + _CLOSE_TAG + r")\s*$"), None, False),
+]
+_COMMENT = re.compile(r"<!---?>|<!--.*?-->", re.S)
+_COMMENT_OPEN = re.compile(r"<!--(?:-?>)?")
 
 _FM_OPEN = re.compile(r"^-{3}[ \t]*$")
 _FM_CLOSE = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
-_REF_DEF = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(<[^>\n]*>|\S+)")
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_INLINE_COMMENT = re.compile(r"<!--.*?-->")
+
+# inline
+_INLINE_SPECIAL = re.compile(r"[\\`<\[\]]|!\[")
+_BACKTICKS = re.compile(r"`+")
+_SIMPLE_INLINE_DEST = re.compile(r"([^\x00-\x20\x7f()\\<]+)\)")
+_SIMPLE_DEST = re.compile(r"[^\x00-\x20\x7f()\\<]*")
+_AUTOLINK = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\x00-\x20]*")
+_EMAIL = re.compile(
+    r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
+)
+_UNESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])|&([a-z#][a-z0-9]{1,31});", re.I)
+_DEC_ENTITY = re.compile(r"#([0-9]{1,8})")
+_HEX_ENTITY = re.compile(r"#x([a-f0-9]{1,8})", re.I)
+_BAD_PROTO = re.compile(r"^(vbscript|javascript|file|data):")
+_GOOD_DATA = re.compile(r"^data:image/(gif|png|jpeg|webp);")
+_TITLE_LINE = re.compile(r"[ \t]*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))[ \t]*$", re.S)
+# whitespace as markdown-it trims it
+_MD_WS = "\t\n\x0b\x0c\r \xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000"
+_MD_WS_RUN = re.compile("[" + re.escape(_MD_WS) + "]+")
 
 
+@lru_cache(maxsize=4096)
 def normalize_heading(text: str) -> str:
-    """Heading text as a name: "## 4. EDGE CASES (draft)" -> "edge cases"."""
-    t = text.strip()
-    t = _NUMBERING.sub("", t, count=1)
+    """Heading text as a name: "## 4. EDGE CASES (draft)" -> "edge cases".
+
+    Drops HTML comments, a leading number ("4.", "2.1", "A.", "IV."), trailing
+    parentheticals, emoji and punctuation; "&" reads "and"; lower case.
+    """
+    t = text
+    if "<!--" in t:
+        t = _COMMENT.sub(" ", t)
+    if "\\" in t:
+        t = _MD_ESCAPE.sub(r"\1", t)
+    t = _NUMBERING.sub("", t.strip(), count=1)
+    if t.endswith(")"):
+        t = t[: _strip_parentheticals(t)]
+    t = t.lower()
+    if "&" in t:
+        t = t.replace("&", " and ")
+    return _NON_WORD.sub(" ", t).strip()
+
+
+def _strip_parentheticals(t: str) -> int:
+    """End of ``t`` without its trailing "(...)" groups (as repeated _TRAILING_PAREN.sub would leave it,
+    never leaving nothing), in one backward pass: the regex loop is quadratic on "()()()...".
+    """
+    end = len(t)
     while True:
-        t2 = _TRAILING_PAREN.sub("", t)
-        if t2 == t or not t2.strip():
-            break
-        t = t2
-    t = t.lower().replace("&", " and ")
-    t = _EMOJI_ETC.sub(" ", t)
-    t = _NON_WORD.sub(" ", t).strip()
-    return t
+        e = end
+        while e > 0 and t[e - 1].isspace():
+            e -= 1
+        if e == 0 or t[e - 1] != ")":
+            return end
+        k = t.rfind("(", 0, e - 1)
+        if k < 0 or t.find(")", k + 1, e - 1) >= 0:
+            return end
+        j = k
+        while j > 0 and t[j - 1].isspace():
+            j -= 1
+        if j == 0:
+            return end
+        end = j
+
+
+def normalize_label(label: str) -> str:
+    """A link label as a reference key: whitespace collapsed, case folded."""
+    return _MD_WS_RUN.sub(" ", label.strip(_MD_WS)).casefold()
 
 
 def split_front_matter(lines: list[str]) -> tuple[int, int]:
@@ -208,319 +300,1155 @@ def _parse_front_matter(doc: ScannedDoc, lines: list[str]) -> int:
     return close + 1
 
 
-def _strip_code_spans(s: str) -> str:
-    if "`" not in s:
+# ---------------------------------------------------------------------------
+# small helpers
+
+
+def _expand(raw: str) -> str:
+    """Expand the tabs of the leading run that carries block structure (tab stop 4)."""
+    e = _TAB_PREFIX.match(raw).end()
+    if "\t" not in raw[:e]:
+        return raw
+    return raw[:e].expandtabs(4) + raw[e:]
+
+
+def _raw_idx(raw: str, line: str, col: int) -> int:
+    """Index in ``raw`` of the character at column ``col`` of the expanded ``line``."""
+    if len(raw) == len(line):
+        return col
+    c = 0
+    for idx, ch in enumerate(raw):
+        if c >= col:
+            return idx
+        c += 4 - c % 4 if ch == "\t" else 1
+    return len(raw)
+
+
+def _cut(raw: str, line: str, col: int) -> str:
+    """``raw`` without its first ``col`` columns (a partly consumed tab leaves spaces)."""
+    if len(raw) == len(line):
+        return raw[col:]
+    c = 0
+    for idx, ch in enumerate(raw):
+        if c >= col:
+            return raw[idx:]
+        nc = c + 4 - c % 4 if ch == "\t" else c + 1
+        if nc > col:
+            return " " * (nc - col) + raw[idx + 1 :]
+        c = nc
+    return ""
+
+
+def _entity(m: re.Match) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
+    name = m.group(2)
+    val = _HTML5_ENTITIES.get(name + ";")
+    if val is not None:
+        return val
+    d = _DEC_ENTITY.fullmatch(name)
+    h = None if d else _HEX_ENTITY.fullmatch(name)
+    if d or h:
+        c = int(d.group(1), 10) if d else int(h.group(1), 16)
+        if not (
+            0xD800 <= c <= 0xDFFF
+            or 0xFDD0 <= c <= 0xFDEF
+            or (c & 0xFFFF) in (0xFFFF, 0xFFFE)
+            or c <= 0x08
+            or c == 0x0B
+            or 0x0E <= c <= 0x1F
+            or 0x7F <= c <= 0x9F
+            or c > 0x10FFFF
+        ):
+            return chr(c)
+    return m.group(0)
+
+
+def _unescape(s: str) -> str:
+    if "\\" not in s and "&" not in s:
         return s
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), s)
+    return _UNESCAPE.sub(_entity, s)
 
 
-def _find_links(doc: ScannedDoc, line_no: int, raw: str) -> None:
-    s = raw
-    if "<!--" in s:
-        s = _INLINE_COMMENT.sub(lambda m: " " * len(m.group(0)), s)
-    s = _strip_code_spans(s)
-    n = len(s)
-    i = s.find("[")
-    while 0 <= i < n:
-        if i > 0 and s[i - 1] == "\\":
-            i = s.find("[", i + 1)
-            continue
-        # find matching ']' allowing nested brackets
-        depth = 0
-        j = i
-        while j < n:
-            c = s[j]
-            if c == "\\":
-                j += 2
-                continue
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-                if depth == 0:
-                    break
-            j += 1
-        if j >= n:
-            break
-        text = s[i + 1 : j]
-        image = i > 0 and s[i - 1] == "!"
-        k = j + 1
-        if k < n and s[k] == "(":
-            dest, end = _parse_destination(s, k + 1)
-            if end is not None:
-                doc.links.append(Link(text, dest, line_no, i + 1 - (1 if image else 0), image, raw[end + 1 :].strip()))
-                i = s.find("[", end + 1)
-                continue
-        elif k < n and s[k] == "[":
-            m = s.find("]", k + 1)
-            if m > 0:
-                label = s[k + 1 : m] or text
-                doc.links.append(Link(text, "\x00ref:" + label, line_no, i + 1, image, raw[m + 1 :].strip()))
-                i = s.find("[", m + 1)
-                continue
-        elif text and not (k < n and s[k] == ":" and i == len(s) - len(s.lstrip())):
-            # shortcut reference [label]; resolved later only when a definition exists
-            doc.links.append(Link(text, "\x00ref:" + text, line_no, i + 1, image, raw[k:].strip()))
-        i = s.find("[", i + 1)
+def _valid_link(url: str) -> bool:
+    if ":" not in url:
+        return True
+    u = url.strip().lower()
+    return bool(_GOOD_DATA.search(u)) if _BAD_PROTO.search(u) else True
 
 
-def _parse_destination(s: str, k: int) -> tuple[str, int | None]:
-    """Parse ``dest "title")`` starting at k (just after '('). Return (dest, index of ')')."""
-    n = len(s)
-    while k < n and s[k] in " \t":
-        k += 1
-    if k < n and s[k] == "<":
-        e = s.find(">", k + 1)
-        if e < 0:
-            return "", None
-        dest = s[k + 1 : e]
-        k = e + 1
-    else:
-        depth = 0
-        start = k
+def _parse_dest(s: str, pos: int, n: int) -> tuple[str, int] | None:
+    """A link destination at ``pos``: (unescaped destination, end) or None."""
+    if pos < n and s[pos] == "<":
+        k = pos + 1
         while k < n:
             c = s[k]
+            if c == "\n" or c == "<":
+                return None
+            if c == ">":
+                return _unescape(s[pos + 1 : k]), k + 1
             if c == "\\" and k + 1 < n:
                 k += 2
                 continue
-            if c == "(":
-                depth += 1
-            elif c == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif c in " \t":
-                break
             k += 1
-        dest = s[start:k]
-    # optional title
+        return None
+    m = _SIMPLE_DEST.match(s, pos)
+    k = m.end()
+    if k > pos and (k >= n or s[k] == ")" or s[k] == " " or s[k] < " "):
+        d = s[pos:k]
+        return (_unescape(d) if "&" in d else d), k
+    level = 0
+    k = pos
+    while k < n:
+        c = s[k]
+        if c == " " or c < " " or c == "\x7f":
+            break
+        if c == "\\" and k + 1 < n:
+            if s[k + 1] == " ":
+                break
+            k += 2
+            continue
+        if c == "(":
+            level += 1
+            if level > 32:
+                return None
+        elif c == ")":
+            if level == 0:
+                break
+            level -= 1
+        k += 1
+    if k == pos or level:
+        return None
+    return _unescape(s[pos:k]), k
+
+
+def _parse_title(s: str, pos: int, n: int) -> int:
+    """End of a link title starting at ``pos``; -1 when there is none, -2 when it is still open at the end."""
+    if pos >= n:
+        return -1
+    close = s[pos]
+    if close == "(":
+        close = ")"
+    elif close != '"' and close != "'":
+        return -1
+    k = pos + 1
+    while k < n:
+        c = s[k]
+        if c == close:
+            return k + 1
+        if c == "(" and close == ")":
+            return -1
+        if c == "\\":
+            k += 1
+        k += 1
+    return -2  # the text ends inside the title
+
+
+_MAYBE = 1  # "may be a definition that continues on the next lines"
+
+
+def _parse_ref_def(s: str) -> tuple[str, str, bool] | int | None:
+    """A link reference definition ``[label]: dest "title"`` on one line (s[0] == '[').
+
+    Return (normalized label, destination, title seen); ``_MAYBE`` when the
+    line may begin a definition that spans lines; None when it is no definition.
+    """
+    n = len(s)
+    i = s.find("]", 1)
+    if "\\" not in s:
+        if i < 0:
+            return None if s.find("[", 1) >= 0 else _MAYBE  # the label may go on
+        if s.find("[", 1, i) >= 0:
+            return None
+    else:
+        i = 1
+        while i < n:
+            c = s[i]
+            if c == "[":
+                return None
+            if c == "]":
+                break
+            if c == "\\":
+                i += 1
+            i += 1
+        if i >= n:
+            return _MAYBE  # the label may go on
+    if i + 1 >= n or s[i + 1] != ":":
+        return None
+    pos = i + 2
+    while pos < n and s[pos] in " \t":
+        pos += 1
+    if pos >= n:
+        return _MAYBE  # the destination may follow
+    label = normalize_label(s[1:i])
+    d = _parse_dest(s, pos, n)
+    if d is None or not label:
+        return None
+    dest, pos = d
+    if not _valid_link(dest):
+        return None
+    k = pos
     while k < n and s[k] in " \t":
         k += 1
-    if k < n and s[k] in "\"'(":
-        close = {'"': '"', "'": "'", "(": ")"}[s[k]]
-        e = s.find(close, k + 1)
-        if e < 0:
-            return "", None
-        k = e + 1
-        while k < n and s[k] in " \t":
-            k += 1
-    if k < n and s[k] == ")":
-        return dest, k
-    return "", None
+    if k >= n:
+        return label, dest, False
+    if k == pos:
+        return None
+    e = _parse_title(s, k, n)
+    if e < 0:
+        return _MAYBE if e == -2 else None  # the title may go on
+    if s[e:].strip(" \t"):
+        return None
+    return label, dest, True
 
 
-def scan(text: str) -> ScannedDoc:
-    """Scan a whole document (front matter included). Never raises on any text."""
+class _Finder:
+    """str.find with memory, so repeated searches for a closer stay linear."""
+
+    __slots__ = ("s", "memo")
+
+    def __init__(self, s: str):
+        self.s = s
+        self.memo: dict[str, tuple[int, int]] = {}
+
+    def find(self, needle: str, start: int) -> int:
+        m = self.memo.get(needle)
+        if m is not None:
+            frm, res = m
+            if frm <= start and (res < 0 or res >= start):
+                return res
+        res = self.s.find(needle, start)
+        self.memo[needle] = (start, res)
+        return res
+
+
+def _html_inline_end(s: str, i: int, n: int, finder: _Finder) -> int:
+    """End of an autolink or raw HTML starting at s[i] == '<', or -1."""
+    gt = finder.find(">", i + 1)
+    if gt > 0:
+        lt = s.find("<", i + 1, gt)
+        if lt < 0:
+            url = s[i + 1 : gt]
+            if _AUTOLINK.fullmatch(url) or _EMAIL.fullmatch(url):
+                return gt + 1
+    c1 = s[i + 1 : i + 2]
+    if c1 == "!":
+        if s.startswith("<!--", i):
+            if s.startswith("<!-->", i):
+                return i + 5
+            if s.startswith("<!--->", i):
+                return i + 6
+            k = finder.find("-->", i + 4)
+            return k + 3 if k >= 0 else -1
+        if s.startswith("<![CDATA[", i):
+            k = finder.find("]]>", i + 9)
+            return k + 3 if k >= 0 else -1
+        if s[i + 2 : i + 3].isascii() and s[i + 2 : i + 3].isalpha():
+            return gt + 1 if gt > 0 else -1
+        return -1
+    if c1 == "?":
+        k = finder.find("?>", i + 2)
+        return k + 2 if k >= 0 else -1
+    m = _OPEN_CLOSE_TAG.match(s, i)
+    return m.end() if m else -1
+
+
+def _label_end(s: str, pos: int, n: int) -> int:
+    """Index of the ']' closing the label that opens at s[pos] == '[', or -1."""
+    level = 1
+    k = pos + 1
+    while k < n:
+        c = s[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "[":
+            level += 1
+        elif c == "]":
+            level -= 1
+            if level == 0:
+                return k
+        k += 1
+    return -1
+
+
+def _link_after(s: str, close: int, text_start: int, n: int, defs: dict) -> tuple[str, int] | None:
+    """Try to complete a link whose text ends at s[close] == ']'. Return (destination, end)."""
+    pos = close + 1
+    if pos < n and s[pos] == "(":
+        m = _SIMPLE_INLINE_DEST.match(s, pos + 1)
+        if m is not None:  # the common "(path/to/doc.md)"
+            d = m.group(1)
+            if "&" not in d and (":" not in d or _valid_link(d)):
+                return d, m.end()
+        parse_ref = False
+        href = ""
+        pos += 1
+        while pos < n and s[pos] in " \t\n":
+            pos += 1
+        if pos >= n:
+            return None
+        d = _parse_dest(s, pos, n)
+        if d is not None:
+            if _valid_link(d[0]):
+                href = d[0]
+                pos = d[1]
+            start = pos
+            while pos < n and s[pos] in " \t\n":
+                pos += 1
+            if pos < n and start != pos:
+                e = _parse_title(s, pos, n)
+                if e >= 0:
+                    pos = e
+                    while pos < n and s[pos] in " \t\n":
+                        pos += 1
+        if pos >= n or s[pos] != ")":
+            parse_ref = True
+        pos += 1
+        if not parse_ref:
+            return href, pos
+    if not defs:
+        return None
+    label = None
+    if pos < n and s[pos] == "[":
+        le = _label_end(s, pos, n)
+        if le >= 0:
+            label = s[pos + 1 : le]
+            pos = le + 1
+        else:
+            pos = close + 1
+    else:
+        pos = close + 1
+    if not label:
+        label = s[text_start:close]
+    d = defs.get(normalize_label(label))
+    if d is None:
+        return None
+    return d[0], pos
+
+
+def _inline_links(s: str, defs: dict) -> list[tuple[int, int, int, str, bool]]:
+    """Links and images of one inline run: (start, close bracket, end, destination, image)."""
+    n = len(s)
+    out: list[tuple[int, int, int, str, bool]] = []
+    openers: list[list] = []  # [start, text_start, image, serial]
+    serial = 0
+    floor = 0  # '[' openers with a serial below this are inactive (a link formed after them)
+    finder = None
+    runs = None
+    pos = 0
+    search = _INLINE_SPECIAL.search
+    while True:
+        m = search(s, pos)
+        if m is None:
+            break
+        i = m.start()
+        c = s[i]
+        if c == "\\":
+            pos = i + 2
+        elif c == "`":
+            if runs is None:
+                runs = {}
+                for r in _BACKTICKS.finditer(s):
+                    runs.setdefault(r.end() - r.start(), []).append(r.start())
+            e = i
+            while e < n and s[e] == "`":
+                e += 1
+            length = e - i
+            lst = runs.get(length, ())
+            k = bisect_right(lst, i)
+            # runs are maximal, so a run of the same length after this one closes the span
+            pos = lst[k] + length if k < len(lst) else e
+        elif c == "<":
+            if finder is None:
+                finder = _Finder(s)
+            e = _html_inline_end(s, i, n, finder)
+            pos = e if e > 0 else i + 1
+        elif c == "!":
+            openers.append([i, i + 2, True, serial])
+            serial += 1
+            pos = i + 2
+        elif c == "[":
+            openers.append([i, i + 1, False, serial])
+            serial += 1
+            pos = i + 1
+        else:  # ']'
+            pos = i + 1
+            if not openers:
+                continue
+            start, text_start, image, ser = openers.pop()
+            if not image and ser < floor:
+                continue
+            res = _link_after(s, i, text_start, n, defs)
+            if res is None:
+                continue
+            dest, end = res
+            if image:
+                # links inside an image description are only alt text
+                while out and out[-1][0] > start:
+                    out.pop()
+            else:
+                floor = serial
+            out.append((start, i, end, dest, image))
+            pos = end
+    out.sort()
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the scanner
+
+_PARA, _FENCE, _HTML, _ICODE = 1, 2, 3, 4
+# a line starting with any other character continues a paragraph (lazily if need be)
+_SPECIAL_START = " \t>#`~<-+*_=0123456789"
+
+
+def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
+    """Scan a whole document (front matter included). Never raises on any text.
+
+    ``front_matter=False`` reads a leading ``---`` block as Markdown.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines and lines[-1] == "" and len(lines) > 1:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
         lines.pop()
     doc = ScannedDoc(lines=lines)
-    prose = [True] * len(lines)
+    n_lines = len(lines)
+    prose = [True] * n_lines
     doc.prose = prose
-    body_start = _parse_front_matter(doc, lines)
+    body_start = _parse_front_matter(doc, lines) if front_matter else 0
     for i in range(body_start):
         prose[i] = False
 
     headings = doc.headings
     fences = doc.fences
     comments = doc.comments
-    n = len(lines)
-    i = body_start
-    # list context: content indents of the open list items (a small container model)
-    list_indents: list[int] = []
-    prev_blank = True
-    in_paragraph = False
-    while i < n:
+    html_blocks = doc.html_blocks
+    ref_defs = doc.ref_defs
+    runs: list[list[tuple[int, int, str]]] = []  # inline runs holding a '[': [(line index, raw start, text)]
+
+    containers: list[list] = []  # [kind (1 quote, 2 list item), width, has content]
+    nc = 0
+    blank_ok = True  # every open container is a list item with content (a blank line continues them all)
+    empty_items = False  # an open list item began with a blank line and holds nothing yet
+    leaf = 0
+    para: list[tuple[int, int]] = []  # (line index, raw start) of the open paragraph
+    bracket = False  # the open paragraph holds a '['
+    pdef = False  # the open paragraph may begin with (multi-line) link reference definitions
+    after_def = False  # the previous line was a definition without title (the title may follow)
+    # open fence
+    f_char = ""
+    f_len = 0
+    f_off = 0
+    f_body: list[str] = []
+    f_obj: Fence | None = None
+    code_blanks: list[int] = []  # blank lines after the last line of an open indented code block
+    # open HTML block
+    h_end: re.Pattern | None = None
+    h_start = 0
+    h_comment = False
+
+    for i in range(body_start, n_lines):
         raw = lines[i]
-        line = raw.expandtabs(4) if "\t" in raw else raw
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        line_no = i + 1
 
-        if not stripped:
-            prev_blank = True
-            in_paragraph = False
-            i += 1
-            continue
-
-        # a line indented less than the innermost list item's content ends that item
-        while list_indents and indent < list_indents[-1]:
-            if not prev_blank and in_paragraph and not _LIST_ITEM.match(line):
-                break  # lazy paragraph continuation
-            list_indents.pop()
-        base = list_indents[-1] if list_indents and indent >= list_indents[-1] else 0
-        content = stripped
-        m_item = _LIST_ITEM.match(line[base:]) if indent - base <= 3 else None
-        if m_item:
-            gap = m_item.group(3)
-            width = len(gap) if gap not in ("", "\t") and len(gap) <= 4 else 1
-            ci = base + len(m_item.group(1)) + len(m_item.group(2)) + width
-            list_indents.append(ci)
-            rest = line[base + m_item.end() :] if gap else ""
-            if gap and len(gap) > 4:
-                rest = line[ci:]
-            base = ci
-            indent = ci + (len(rest) - len(rest.lstrip(" ")))
-            content = rest.lstrip(" ")
-            in_paragraph = False
-            if not content:
-                prev_blank = False
-                i += 1
+        # fast paths: the common lines at top level
+        c0 = raw[:1]
+        if leaf == _PARA:
+            if not pdef and c0 and (c0 not in _SPECIAL_START or (c0 in "*`~_" and _plain_special(raw, 0, c0))):
+                para.append((i, 0))
+                if "[" in raw:
+                    bracket = True
+                if "<!--" in raw:
+                    _inline_comments(comments, i, raw)
                 continue
-        rel = indent - base
-
-        if rel > 3:
-            # indented code, unless it continues a paragraph
-            if not in_paragraph:
+        elif leaf == 0:
+            if (
+                not nc
+                and c0
+                and not after_def
+                and (
+                    (c0 not in _SPECIAL_START and (c0 != "[" or type(rd := _parse_ref_def(raw)) is not tuple))
+                    or (c0 in "*`~_" and _plain_special(raw, 0, c0))
+                )
+            ):
+                leaf = _PARA
+                pdef = c0 == "[" and rd is _MAYBE
+                para.append((i, 0))
+                if "[" in raw:
+                    bracket = True
+                if "<!--" in raw:
+                    _inline_comments(comments, i, raw)
+                continue
+        elif leaf == _FENCE:
+            if not nc and f_char not in raw and "\t" not in raw:
+                if f_off and raw[:1] == " ":
+                    f_body.append(raw[min(f_off, len(raw) - len(raw.lstrip(" "))) :])
+                else:
+                    f_body.append(raw)
                 prose[i] = False
-                prev_blank = False
-                i += 1
                 continue
-            if "[" in raw:
-                _find_links(doc, line_no, raw)
-            prev_blank = False
-            i += 1
-            continue
-
-        # fenced code
-        fm = _FENCE_OPEN.match(content)
-        if fm and not (fm.group(1)[0] == "`" and "`" in fm.group(2)):
-            marker = fm.group(1)
-            info = fm.group(2).strip()
-            close_re = re.compile(r"^" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}[ \t]*$")
-            j = i + 1
-            body: list[str] = []
-            closed = False
-            while j < n:
-                cand = lines[j]
-                if "\t" in cand:
-                    cand = cand.expandtabs(4)
-                cs = cand.lstrip(" ")
-                cind = len(cand) - len(cs)
-                if base and cs and cind < base:
-                    break  # the list item ends, and the fence with it
-                if cind - base <= 3 and close_re.match(cs):
-                    closed = True
-                    break
-                body.append(cand[min(cind, indent) :])
-                j += 1
-            end = j if closed else j - 1
-            lang = re.split(r"[\s:{,]", info, maxsplit=1)[0].lower() if info else ""
-            fences.append(Fence(info, lang, line_no, end + 1, closed, body))
-            for k in range(i, end + 1):
-                prose[k] = False
-            i = end + 1
-            prev_blank = False
-            in_paragraph = False
-            continue
-
-        # ATX heading
-        if content.startswith("#"):
-            hm = _ATX.match(content)
-            if hm:
-                htext = hm.group(2) or ""
-                htext = _ATX_CLOSE.sub("", htext) if htext else ""
-                if htext.rstrip().endswith("#") and set(htext.strip()) == {"#"}:
-                    htext = ""
-                htext = htext.strip()
-                headings.append(Heading(len(hm.group(1)), htext, line_no, normalize_heading(htext)))
-                prev_blank = False
-                in_paragraph = False
-                i += 1
-                continue
-
-        # HTML blocks
-        if content.startswith("<"):
-            html_line = content if indent - base <= 3 else ""
-            end_idx = None
-            kind = 0
-            if _HTML2.match(html_line):
-                kind = 2
-                end_idx = _find_end(lines, i, "-->", lines[i].find("<!--") + 4)
-            elif _HTML1.match(html_line):
-                kind = 1
-                end_idx = _find_end_re(lines, i, _HTML1_END)
-            elif _HTML5.match(html_line):
-                kind = 5
-                end_idx = _find_end(lines, i, "]]>", lines[i].find("<![CDATA[") + 9)
-            elif _HTML3.match(html_line):
-                kind = 3
-                end_idx = _find_end(lines, i, "?>", lines[i].find("<?") + 2)
-            elif _HTML4.match(html_line):
-                kind = 4
-                end_idx = _find_end(lines, i, ">", lines[i].find("<!") + 2)
-            elif _HTML6.match(html_line) or (not in_paragraph and _HTML7.match(html_line)):
-                kind = 6
-                j = i
-                while j < n and lines[j].strip():
-                    j += 1
-                end_idx = j - 1
-            if kind:
-                if kind == 2:
-                    block = "\n".join(lines[i : end_idx + 1])
-                    a = block.find("<!--")
-                    b = block.rfind("-->")
-                    inner = block[a + 4 : b] if b > a else block[a + 4 :]
-                    comments.append((line_no, end_idx + 1, inner))
-                for k in range(i, end_idx + 1):
-                    prose[k] = False
-                i = end_idx + 1
-                prev_blank = False
-                in_paragraph = False
-                continue
-
-        # link reference definitions
-        if content.startswith("[") and not in_paragraph:
-            rd = _REF_DEF.match(content)
-            if rd:
-                dest = rd.group(2)
-                if dest.startswith("<") and dest.endswith(">"):
-                    dest = dest[1:-1]
-                doc.ref_defs.setdefault(rd.group(1).strip().lower(), (dest, line_no))
-                i += 1
-                prev_blank = False
-                continue
-
-        # a paragraph (or table, list item text, ...) line
-        if "[" in raw:
-            _find_links(doc, line_no, raw)
-        if "<!--" in raw:
-            # inline comment(s) on a prose line
-            for cm in _INLINE_COMMENT.finditer(raw):
-                comments.append((line_no, line_no, cm.group(0)[4:-3]))
-        in_paragraph = not _THEMATIC_BREAK.match(stripped)
-        prev_blank = False
-        i += 1
-
-    # resolve reference links; drop shortcut "links" that have no definition
-    if doc.links:
-        resolved = []
-        for link in doc.links:
-            if link.dest.startswith("\x00ref:"):
-                label = link.dest[5:].strip().lower()
-                d = doc.ref_defs.get(label)
-                if d is None:
+        if leaf <= _PARA:
+            if not raw:
+                if not nc or blank_ok:  # a blank line; open list items (with content) continue
+                    if leaf:
+                        if pdef or bracket:
+                            _flush_para(doc, runs, para, bracket, pdef)
+                        para = []
+                        bracket = pdef = False
+                        leaf = 0
+                    after_def = False
                     continue
-                link.dest = d[0]
-            resolved.append(link)
-        doc.links = resolved
-    doc.comments.sort()
+            elif c0 == "#":
+                # an ATX heading at column 0 ends the paragraph and every open container
+                hm = _ATX_OPEN.match(raw)
+                if hm:
+                    if leaf:
+                        if pdef or bracket:
+                            _flush_para(doc, runs, para, bracket, pdef)
+                        para = []
+                        bracket = pdef = False
+                        leaf = 0
+                    if nc:
+                        containers = []
+                        nc = 0
+                        blank_ok = True
+                        empty_items = False
+                    after_def = False
+                    _heading(doc, runs, i, raw, hm.end(), hm.end())
+                    continue
+            elif (
+                (c0 == "-" or c0 == "*" or c0 == "_")
+                and (nc or not leaf or c0 != "-")
+                and (raw[-1] == c0 or raw[-1] in " \t")
+                and raw.count(c0) >= 3
+                and _THEMATIC.match(raw)
+            ):
+                # a thematic break at column 0 (not a setext underline) likewise
+                if leaf:
+                    if pdef or bracket:
+                        _flush_para(doc, runs, para, bracket, pdef)
+                    para = []
+                    bracket = pdef = False
+                    leaf = 0
+                if nc:
+                    containers = []
+                    nc = 0
+                    blank_ok = True
+                    empty_items = False
+                after_def = False
+                continue
+            elif (c0 in "-+*" or "0" <= c0 <= "9") and "\t" not in raw:
+                # a list item at column 0 whose text is plain: it closes every open container
+                im = _ITEM_FAST.match(raw)
+                if (
+                    im
+                    and (nc or leaf == 0 or im.group(1) is None or int(im.group(1)) == 1)
+                    and (
+                        (
+                            (cc := raw[im.end()]) not in _SPECIAL_START
+                            and (cc != "[" or type(rd := _parse_ref_def(raw[im.end() :])) is not tuple)
+                        )
+                        or (cc in "*`~_" and _plain_special(raw, im.end(), cc))
+                    )
+                    and not ((raw[-1] == c0 or raw[-1] in " \t") and raw.count(c0) >= 3 and _THEMATIC.match(raw))
+                ):
+                    if leaf:
+                        if pdef or bracket:
+                            _flush_para(doc, runs, para, bracket, pdef)
+                        para = []
+                        bracket = pdef = False
+                    ci = im.end()
+                    pdef = cc == "[" and rd is _MAYBE
+                    containers = [[2, ci, True]]
+                    nc = 1
+                    blank_ok = True
+                    empty_items = False
+                    after_def = False
+                    leaf = _PARA
+                    para.append((i, ci))
+                    if "[" in raw:
+                        bracket = True
+                    if "<!--" in raw:
+                        _inline_comments(comments, i, raw)
+                    continue
+
+        # the general path
+        line = _expand(raw) if "\t" in raw else raw
+        n = len(line)
+        col = 0
+        matched = 0
+        p = p0 = n - len(line.lstrip(" "))
+        if nc:
+            for c in containers:
+                if col > p0:
+                    m = _NONSPACE.search(line, col)
+                    p = m.start() if m else n
+                if c[0] == 1:
+                    # (markdown-it continues a quote whatever the indentation before '>')
+                    if p < n and line[p] == ">":
+                        col = p + 1
+                        if col < n and line[col] == " ":
+                            col += 1
+                        matched += 1
+                        continue
+                    break
+                if p >= n:
+                    if not c[2]:
+                        break
+                    col = min(n, col + c[1])
+                    matched += 1
+                    continue
+                if p - col >= c[1]:
+                    col += c[1]
+                    matched += 1
+                    continue
+                break
+            else:
+                if col > p0:
+                    m = _NONSPACE.search(line, col)
+                    p = m.start() if m else n
+        blank = p >= n
+        indent = p - col
+        all_matched = matched == nc
+
+        # continuation of an open fence, HTML block or indented code
+        if leaf >= _FENCE:
+            if leaf == _FENCE:
+                if all_matched:
+                    if not blank and indent <= 3 and line[p] == f_char:
+                        fc = _FENCE_CLOSE[f_char].match(line, p)
+                        if fc and len(fc.group(1)) >= f_len:
+                            f_obj.end = i + 1
+                            f_obj.closed = True
+                            prose[i] = False
+                            leaf = 0
+                            continue
+                    f_body.append(_cut(raw, line, col + min(indent, f_off)))
+                    prose[i] = False
+                    continue
+                f_obj.end = i
+                leaf = 0
+            elif leaf == _HTML:
+                if all_matched:
+                    if h_end is None:
+                        if not blank:
+                            prose[i] = False
+                            continue
+                        html_blocks.append((h_start, i))
+                        leaf = 0
+                    else:
+                        prose[i] = False
+                        if not blank and h_end.search(raw, p if line is raw else _raw_idx(raw, line, p)):
+                            html_blocks.append((h_start, i + 1))
+                            if h_comment:
+                                _add_comments(comments, lines, h_start - 1, i)
+                            leaf = 0
+                        continue
+                else:
+                    html_blocks.append((h_start, i))
+                    if h_comment:
+                        _add_comments(comments, lines, h_start - 1, i - 1)
+                    leaf = 0
+            else:  # indented code
+                if all_matched and (blank or indent >= 4):
+                    if blank:
+                        code_blanks.append(i)
+                    else:
+                        prose[i] = False
+                        for k in code_blanks:  # blank lines between code lines are code
+                            prose[k] = False
+                        code_blanks.clear()
+                    continue
+                code_blanks.clear()
+                leaf = 0
+
+        if after_def:
+            after_def = False
+            if not blank and _TITLE_LINE.match(raw, p if line is raw else _raw_idx(raw, line, p)):
+                continue  # the title of the definition on the previous line
+
+        if not all_matched:
+            if leaf == _PARA and not blank and (line[p] not in _BLOCK_CHARS or not _lazy_breaks(containers, matched, line, p, indent)):
+                # lazy continuation line
+                para.append((i, p if line is raw else _raw_idx(raw, line, p)))
+                if "[" in raw:
+                    bracket = True
+                if "<!--" in raw:
+                    _inline_comments(comments, i, raw)
+                if pdef:
+                    st, para, titled = _defs_progress(doc, para)
+                    if st:
+                        pdef = False
+                        if st == 1:
+                            leaf = 0
+                            bracket = False
+                            after_def = not titled
+                continue
+            if leaf == _PARA:
+                if pdef or bracket:
+                    _flush_para(doc, runs, para, bracket, pdef)
+                para = []
+                bracket = pdef = False
+            leaf = 0
+            del containers[matched:]
+            nc = matched
+            blank_ok = all(c[0] == 2 and c[2] for c in containers)
+            after_def = False
+
+        # new containers
+        while not blank and indent <= 3:
+            ch = line[p]
+            if ch == ">":
+                containers.append([1, 0, True])
+                col = p + 1
+                if col < n and line[col] == " ":
+                    col += 1
+            elif ch in "-+*" or "0" <= ch <= "9":
+                if (ch == "-" or ch == "*") and line.count(ch, p) >= 3 and _THEMATIC.match(line, p):
+                    break
+                lm = _LIST_MARK.match(line, p)
+                if lm is None:
+                    break
+                q = lm.end()
+                m = _NONSPACE.search(line, q)
+                r = m.start() if m else n
+                blank_item = r >= n
+                if leaf == _PARA and (blank_item or (lm.group(1) is not None and int(lm.group(1)) != 1)):
+                    break  # this list item may not interrupt a paragraph
+                ci = q + 1 if (blank_item or r - q > 4) else r
+                containers.append([2, ci - col, not blank_item])
+                if blank_item:
+                    empty_items = True
+                    col = n
+                else:
+                    col = ci
+            else:
+                break
+            nc += 1
+            blank_ok = False if ch == ">" or blank_item else blank_ok
+            if leaf == _PARA:
+                if pdef or bracket:
+                    _flush_para(doc, runs, para, bracket, pdef)
+                para = []
+                bracket = pdef = False
+            leaf = 0
+            after_def = False
+            m = _NONSPACE.search(line, col)
+            p = m.start() if m else n
+            blank = p >= n
+            indent = p - col
+
+        if blank:
+            if leaf == _PARA:
+                if pdef or bracket:
+                    _flush_para(doc, runs, para, bracket, pdef)
+                para = []
+                bracket = pdef = False
+                leaf = 0
+            after_def = False
+            continue
+
+        if empty_items:
+            for c in containers:
+                c[2] = True
+            empty_items = False
+            blank_ok = all(c[0] == 2 for c in containers)
+
+        ri = p if line is raw else _raw_idx(raw, line, p)
+        if indent >= 4:
+            if leaf == _PARA:
+                para.append((i, ri))
+                if "[" in raw:
+                    bracket = True
+                if pdef:
+                    st, para, titled = _defs_progress(doc, para)
+                    if st:
+                        pdef = False
+                        if st == 1:
+                            leaf = 0
+                            bracket = False
+                            after_def = not titled
+                continue
+            leaf = _ICODE
+            prose[i] = False
+            after_def = False
+            continue
+
+        ch = line[p]
+        if ch == "#":
+            hm = _ATX_OPEN.match(line, p)
+            if hm:
+                if leaf == _PARA:
+                    if pdef or bracket:
+                        _flush_para(doc, runs, para, bracket, pdef)
+                    para = []
+                    bracket = pdef = False
+                leaf = 0
+                after_def = False
+                _heading(doc, runs, i, raw, ri + (hm.end() - p), hm.end() - p)
+                continue
+        elif ch == "`" or ch == "~":
+            fo = _FENCE_OPEN.match(line, p)
+            if fo:
+                info = raw[ri + fo.end() - p :]
+                if not (ch == "`" and "`" in info):
+                    if leaf == _PARA:
+                        if pdef or bracket:
+                            _flush_para(doc, runs, para, bracket, pdef)
+                        para = []
+                        bracket = pdef = False
+                    after_def = False
+                    info = info.strip(" \t")
+                    lang = _LANG_END.split(info, maxsplit=1)[0].lower() if info else ""
+                    f_body = []
+                    f_obj = Fence(info, lang, i + 1, n_lines, False, f_body)
+                    fences.append(f_obj)
+                    f_char = ch
+                    f_len = fo.end() - p
+                    f_off = indent
+                    leaf = _FENCE
+                    prose[i] = False
+                    continue
+        elif ch == "<":
+            content = raw[ri:]
+            started = False
+            for k, (start_re, end_re, interrupts) in enumerate(_HTML_KINDS):
+                if start_re.match(content):
+                    if not interrupts and leaf == _PARA:
+                        break
+                    if leaf == _PARA:
+                        if pdef or bracket:
+                            _flush_para(doc, runs, para, bracket, pdef)
+                        para = []
+                        bracket = pdef = False
+                    after_def = False
+                    prose[i] = False
+                    h_start = i + 1
+                    h_end = end_re
+                    h_comment = k == 1
+                    if end_re is not None and end_re.search(content):
+                        html_blocks.append((h_start, i + 1))
+                        if h_comment:
+                            _add_comments(comments, lines, i, i)
+                        leaf = 0
+                    else:
+                        leaf = _HTML
+                    started = True
+                    break
+            if started:
+                continue
+        if leaf == _PARA and (ch == "=" or ch == "-") and _SETEXT.match(line, p):
+            # a setext underline: the paragraph becomes a heading (not reported) ...
+            rest_para = _take_defs(doc, para) if pdef else para
+            if rest_para:
+                if bracket:
+                    _flush_para(doc, runs, rest_para, bracket, False)
+                para = []
+                bracket = pdef = False
+                leaf = 0
+                continue
+            # ... unless it held only link reference definitions: then this line is a new block
+            para = []
+            bracket = pdef = False
+            leaf = 0
+        if (ch == "-" or ch == "*" or ch == "_") and _THEMATIC.match(line, p):
+            if leaf == _PARA:
+                if pdef or bracket:
+                    _flush_para(doc, runs, para, bracket, pdef)
+                para = []
+                bracket = pdef = False
+            leaf = 0
+            after_def = False
+            continue
+        if leaf != _PARA:
+            if ch == "[":
+                rd = _parse_ref_def(raw[ri:])
+                if type(rd) is tuple:
+                    label, dest, titled = rd
+                    if label not in ref_defs:
+                        ref_defs[label] = (dest, i + 1)
+                    after_def = not titled
+                    continue
+                pdef = rd is _MAYBE
+            leaf = _PARA
+            para.append((i, ri))
+        else:
+            para.append((i, ri))
+            if pdef:
+                st, para, titled = _defs_progress(doc, para)
+                if st:
+                    pdef = False
+                    if st == 1:
+                        leaf = 0
+                        bracket = False
+                        after_def = not titled
+                        continue
+        if "[" in raw:
+            bracket = True
+        if "<!--" in raw:
+            _inline_comments(comments, i, raw)
+
+    # close what is still open
+    if leaf == _PARA and (pdef or bracket):
+        _flush_para(doc, runs, para, bracket, pdef)
+    elif leaf == _HTML:
+        html_blocks.append((h_start, n_lines))
+        if h_comment:
+            _add_comments(comments, lines, h_start - 1, n_lines - 1)
+
+    if runs:
+        _collect_links(doc, runs)
+    comments.sort()
     return doc
 
 
-def _find_end(lines: list[str], i: int, needle: str, first_col: int) -> int:
-    if lines[i].find(needle, max(first_col, 0)) >= 0:
-        return i
-    for j in range(i + 1, len(lines)):
-        if needle in lines[j]:
-            return j
-    return len(lines) - 1
+_LANG_END = re.compile(r"[\s:{,]")
+_ITEM_FAST = re.compile(r"(?:[-+*]|([0-9]{1,9})[.)])( {1,4})(?=[^ ])")
 
 
-def _find_end_re(lines: list[str], i: int, pat: re.Pattern) -> int:
-    for j in range(i, len(lines)):
-        if pat.search(lines[j]):
-            return j
-    return len(lines) - 1
+def _plain_special(raw: str, k: int, c: str) -> bool:
+    """Is raw[k:] (c == raw[k], one of * ` ~ _) paragraph text rather than a block start?"""
+    if c == "`" or c == "~":
+        return not raw.startswith(c * 3, k)
+    if c == "*" and raw[k + 1 : k + 2] in ("", " ", "\t"):
+        return False  # a list item
+    # a thematic break holds only c, spaces and tabs
+    return not (raw[-1] in (c, " ", "\t") and raw.count(c, k) >= 3 and _THEMATIC.match(raw, k))
+
+
+def _heading(doc: ScannedDoc, runs: list, i: int, raw: str, hi: int, level: int) -> None:
+    """Record the ATX heading of line i whose opening #s end at raw[hi]."""
+    rest = raw[hi:].rstrip(" \t")
+    t = rest.rstrip("#")
+    if t != rest and (not t or t[-1] in " \t"):
+        rest = t
+    htext = rest.strip(_MD_WS)
+    doc.headings.append(Heading(level, htext, i + 1, normalize_heading(htext)))
+    if "[" in htext:
+        runs.append([(i, hi + rest.find(htext), htext)])
+    if "<!--" in raw:
+        _inline_comments(doc.comments, i, raw)
+
+
+def _flush_para(doc: ScannedDoc, runs: list, para: list[tuple[int, int]], bracket: bool, pdef: bool) -> None:
+    """A paragraph ends: take its leading definitions, keep it for the link pass if it holds a '['."""
+    lines = doc.lines
+    if pdef:
+        para = _take_defs(doc, para)
+        if not para:
+            return
+        bracket = any("[" in lines[i] for i, _ in para)
+    if bracket:
+        runs.append([(i, ri, lines[i][ri:]) for i, ri in para])
+
+
+def _take_defs(doc: ScannedDoc, para: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """At the end of a paragraph: take the link reference definitions that open it; return the other lines."""
+    return _defs_progress(doc, para, True)[1]
+
+
+def _defs_progress(doc: ScannedDoc, para: list[tuple[int, int]], final: bool = False) -> tuple[int, list, bool]:
+    """Read the link reference definitions that open a paragraph whose first line may begin one.
+
+    Return (state, remaining lines, last definition had a title): state 0 when
+    the paragraph may still be a definition that goes on, 1 when all its lines
+    are definitions (markdown-it then reads the next line afresh), 2 when the
+    remaining lines are a paragraph.  ``final``: no more lines will come.
+    """
+    if not final and len(para) > 64:
+        return 0, para, False  # decide at the end
+    lines = doc.lines
+    ref_defs = doc.ref_defs
+    s = "\n".join([lines[i][ri:] for i, ri in para])
+    n = len(s)
+    pos = 0
+    k = 0
+    while pos < n and s[pos] == "[":
+        rd = _ref_def_at(s, pos, n, final)
+        if rd is _MAYBE:
+            return 0, para[k:], False
+        if rd is None:
+            break
+        label, dest, end, titled = rd
+        if label not in ref_defs:
+            ref_defs[label] = (dest, para[k][0] + 1)
+        k += s.count("\n", pos, end) + 1
+        pos = end + 1
+        if pos >= n:
+            return 1, [], titled
+    return 2, para[k:], False
+
+
+def _ref_def_at(s: str, start: int, n: int, final: bool = True):
+    """A link reference definition at s[start] == '[' that may span lines (markdown-it's rules).
+
+    Return (normalized label, destination, index of the line end after it,
+    title seen), None, or ``_MAYBE`` (not ``final``: the text ends inside it).
+    """
+    pos = start + 1
+    while pos < n:
+        c = s[pos]
+        if c == "[":
+            return None
+        if c == "]":
+            break
+        if c == "\\":
+            pos += 1
+        pos += 1
+    else:
+        return None if final else _MAYBE
+    label_end = pos
+    if label_end + 1 >= n or s[label_end + 1] != ":":
+        return None
+    pos = label_end + 2
+    while pos < n and s[pos] in " \t\n":
+        pos += 1
+    if pos >= n and not final:
+        return _MAYBE
+    d = _parse_dest(s, pos, n)
+    if d is None:
+        return None
+    dest, pos = d
+    if not _valid_link(dest):
+        return None
+    dest_end = pos
+    while pos < n and s[pos] in " \t\n":
+        pos += 1
+    titled = False
+    if pos < n and pos != dest_end:
+        e = _parse_title(s, pos, n)
+        if e == -2 and not final:
+            return _MAYBE
+        if e >= 0:
+            titled = e - pos > 2  # an empty title counts as none
+            pos = e
+        else:
+            pos = dest_end
+    else:
+        pos = dest_end
+    while pos < n and s[pos] in " \t":
+        pos += 1
+    if pos < n and s[pos] != "\n" and titled:
+        titled = False
+        pos = dest_end
+        while pos < n and s[pos] in " \t":
+            pos += 1
+    if pos < n and s[pos] != "\n":
+        return None
+    label = normalize_label(s[start + 1 : label_end])
+    if not label:
+        return None
+    return label, dest, pos, titled
+
+
+_BLOCK_CHARS = ">#`~<-*_+0123456789"
+
+
+def _lazy_breaks(containers: list, matched: int, line: str, p: int, indent: int) -> bool:
+    """Does a line that fails container ``matched`` end the paragraph (rather than continue it lazily)?
+
+    markdown-it's rules: below a list item a block start counts whatever its
+    indentation (it is measured from the item's content column), except a list
+    marker indented 4+ columns from the innermost list's own indentation; below
+    a block quote the indentation counts, but a line the quote takes lazily is
+    checked again, indentation ignored, by every quote nested inside it.
+    """
+    if containers[matched][0] == 2:
+        # the innermost list item (above any nested quote) gives the list indentation
+        list_indent = 0
+        width = 0
+        for c in containers[matched:]:
+            if c[0] == 1:
+                break
+            list_indent += width
+            width = c[1]
+        return _starts_block(line, p, indent - list_indent)
+    if indent <= 3 and _starts_block(line, p, indent):
+        return True
+    for c in containers[matched + 1 :]:
+        if c[0] == 1:
+            return _starts_block(line, p, 0)
+    return False
+
+
+def _starts_block(line: str, p: int, indent: int) -> bool:
+    """Would this line start a block, so it cannot continue a paragraph lazily?"""
+    ch = line[p]
+    if ch == ">":
+        return True
+    if ch == "#":
+        return _ATX_OPEN.match(line, p) is not None
+    if ch == "`" or ch == "~":
+        fo = _FENCE_OPEN.match(line, p)
+        return fo is not None and not (ch == "`" and "`" in line[fo.end() :])
+    if ch == "<":
+        content = line[p:]
+        for start_re, _end, interrupts in _HTML_KINDS:
+            if start_re.match(content):
+                return interrupts
+        return False
+    if ch in "-*_" and _THEMATIC.match(line, p):
+        return True
+    if ch in "-+*" or "0" <= ch <= "9":
+        return indent <= 3 and _LIST_MARK.match(line, p) is not None
+    return False
+
+
+def _inline_comments(comments: list, i: int, raw: str) -> None:
+    for cm in _COMMENT.finditer(raw):
+        g = cm.group(0)
+        comments.append((i + 1, i + 1, g[4:-3] if len(g) >= 7 else ""))
+
+
+def _add_comments(comments: list, lines: list[str], first: int, last: int) -> None:
+    """Record the comments of an HTML comment block spanning lines[first..last] (0-based)."""
+    block = "\n".join(lines[first : last + 1])
+    pos = block.find("<!--")
+    while pos >= 0:
+        m = _COMMENT.match(block, pos)
+        start_line = first + 1 + block.count("\n", 0, pos)
+        if m is None:  # unclosed: runs to the end of the block
+            comments.append((start_line, last + 1, block[pos + 4 :]))
+            break
+        g = m.group(0)
+        end_line = start_line + g.count("\n")
+        comments.append((start_line, end_line, g[4:-3] if len(g) >= 7 else ""))
+        pos = block.find("<!--", m.end())
+
+
+_TAIL = 300  # Link.tail is cut here: a whole-line tail per link is quadratic memory on a line of many links
+
+
+def _collect_links(doc: ScannedDoc, runs: list[list[tuple[int, int, str]]]) -> None:
+    lines = doc.lines
+    defs = doc.ref_defs
+    links = doc.links
+    for run in runs:
+        if len(run) == 1:
+            li, base, s = run[0]
+            if "]" not in s or (not defs and "](" not in s):
+                continue
+            for start, close, end, dest, image in _inline_links(s, defs):
+                raw = lines[li]
+                links.append(
+                    Link(s[start + (2 if image else 1) : close], dest, li + 1, base + start + 1, image, raw[base + end : base + end + _TAIL].strip())
+                )
+            continue
+        s = "\n".join(t for _, _, t in run)
+        if "]" not in s:
+            continue
+        offs = []
+        o = 0
+        for _, _, t in run:
+            offs.append(o)
+            o += len(t) + 1
+        for start, close, end, dest, image in _inline_links(s, defs):
+            k = bisect_right(offs, start) - 1
+            li, base, _t = run[k]
+            ke = bisect_right(offs, max(end - 1, start)) - 1
+            lie, basee, _t = run[ke]
+            text = s[start + (2 if image else 1) : close].replace("\n", " ")
+            links.append(Link(text, dest, li + 1, base + start - offs[k] + 1, image, lines[lie][basee + end - offs[ke] : basee + end - offs[ke] + _TAIL].strip()))

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _VOWELS = set("aeiouy")
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 
 @lru_cache(maxsize=65536)
@@ -69,19 +70,23 @@ def identifier_pattern(term: str) -> re.Pattern | None:
 class WordIndex:
     """Words of a stretch of lines, with the line each word sits on."""
 
-    __slots__ = ("stems", "lines", "positions", "raw", "first_line")
+    __slots__ = ("stems", "lines", "positions", "raw", "first_line", "glued")
 
     def __init__(self, lines: list[str], first_line: int):
         self.raw = lines
         self.first_line = first_line
         stems: list[str] = []
         where: list[int] = []
+        glued: dict[str, list[int]] = {}  # whole alphanumeric tokens ("webrtc" for WebRTC) -> lines
         for offset, text in enumerate(lines):
             if not text:
                 continue
             ws = words(text)
             stems.extend(ws)
             where.extend([first_line + offset] * len(ws))
+            for tok in _TOKEN.findall(text):
+                glued.setdefault(stem(tok), []).append(first_line + offset)
+        self.glued = glued
         self.stems = stems
         self.lines = where
         positions: dict[str, list[int]] = {}
@@ -104,10 +109,18 @@ class WordIndex:
         if not tw:
             return None
         stems = self.stems
+        best = None
         for i in self.positions.get(tw[0], ()):
             line = self.lines[i]
             if line < lo or (hi is not None and line > hi):
                 continue
             if tuple(stems[i : i + len(tw)]) == tw:
-                return line
-        return None
+                best = line
+                break
+        if _TOKEN.fullmatch(term):
+            # one-token terms also match the whole token in any case: "WebRTC" ~ "webrtc" ~ "WEBRTC"
+            for line in self.glued.get(stem(term), ()):
+                if line >= lo and (hi is None or line <= hi):
+                    best = line if best is None else min(best, line)
+                    break
+        return best

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections import Counter
 
-from .diagnostics import Diagnostic
+from .diagnostics import RULES, Diagnostic
 
 _INLINE = re.compile(r"^\s*reassign:\s*waive\s+(?P<key>[A-Za-z0-9:_-]+)(?:\s+(?P<rest>.*))?$", re.S)
 _REASON = re.compile(r'^"(?P<reason>[^"]*)"|^\'(?P<reason2>[^\']*)\'')
@@ -80,14 +81,32 @@ def _make(rel, key, reason, until, line, lo, hi, out, today) -> Waiver | None:
     return w
 
 
-def apply(diags: list[Diagnostic], feats: dict, sessions: list, today: _dt.date | None) -> None:
+def _known_keys(fd) -> set[str] | None:
+    """Rule IDs plus the requirement and section IDs of a feature doc's contract (None: unknown)."""
+    c = getattr(fd, "contract", None)
+    if c is None:
+        return None
+    keys = set(RULES)
+    keys.update(r.id for r in c.requirements)
+    keys.update(sp.id for sp in c.sections)
+    return keys
+
+
+def apply(diags: list[Diagnostic], feats: dict, sessions: list, today: _dt.date | None,
+          severity: str | dict[str, str] | None = None) -> None:
+    """Mark diagnostics covered by a waiver; add `waiver` diagnostics for bad or expired waivers."""
     today = today or _dt.date.today()
     extra: list[Diagnostic] = []
-    docs = [(rel, fd.doc) for rel, fd in feats.items()] + [(s.rel, s.doc) for s in sessions]
+    docs = [(rel, fd.doc, _known_keys(fd)) for rel, fd in feats.items()] + [(s.rel, s.doc, set(RULES)) for s in sessions]
     by_rel: dict[str, list[Waiver]] = {}
-    for rel, doc in docs:
+    for rel, doc, known in docs:
         if doc.comments or (isinstance(doc.front_matter, dict) and "waive" in doc.front_matter):
             ws = collect(rel, doc, extra, today)
+            if known is not None:
+                for w in ws:
+                    if w.key not in known:
+                        extra.append(Diagnostic(rel, w.line, "waiver", f"waiver of {w.key!r} names no rule, requirement or section",
+                                                "use a rule ID such as required-topic, or a requirement ID of the doc's contract"))
             if ws:
                 by_rel[rel] = ws
     for d in diags:
@@ -95,13 +114,15 @@ def apply(diags: list[Diagnostic], feats: dict, sessions: list, today: _dt.date 
             if d.rule != "waiver" and w.covers(d):
                 d.waived = w.reason
                 break
+    level = severity if isinstance(severity, str) else (severity or {}).get("waiver", "error")
     for d in extra:
-        d.severity = "error"
+        d.severity = level
     diags.extend(extra)
 
 
 def fingerprints(diags: list[Diagnostic]) -> list[str]:
-    return sorted({d.fingerprint() for d in diags if not d.waived and d.severity != "off"})
+    """Fingerprints of the diagnostics that count, sorted, one per diagnostic (duplicates kept)."""
+    return sorted(d.fingerprint() for d in diags if not d.waived and d.severity != "off")
 
 
 def write_baseline(path: str, diags: list[Diagnostic]) -> int:
@@ -109,12 +130,13 @@ def write_baseline(path: str, diags: list[Diagnostic]) -> int:
     import tempfile
 
     fps = fingerprints(diags)
-    data = json.dumps({"version": 1, "diagnostics": fps}, indent=1, ensure_ascii=False) + "\n"
+    data = json.dumps({"version": 1, "tool": "mkdocs-reassign", "diagnostics": fps}, indent=1, ensure_ascii=False) + "\n"
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".reassign-baseline.", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(data)
+        os.chmod(tmp, 0o644 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -123,21 +145,39 @@ def write_baseline(path: str, diags: list[Diagnostic]) -> int:
     return len(fps)
 
 
-def read_baseline(path: str) -> set[str]:
-    """Raise ValueError with a readable message on a bad file."""
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def read_baseline(path: str) -> Counter:
+    """Fingerprint -> how many diagnostics of it the baseline accepts. Raise ValueError with a readable message."""
+    hint = "write it with: mkdocs-reassign baseline"
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:
             data = json.load(f)
     except OSError as e:
-        raise ValueError(f"cannot read baseline {path}: {e.strerror or e}") from None
+        raise ValueError(f"cannot read baseline {path}: {e.strerror or e} ({hint})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"baseline {path} is not valid JSON: {e}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list):
-        raise ValueError(f"baseline {path} has no diagnostics list (write it with mkdocs-reassign baseline)")
-    return {str(x) for x in data["diagnostics"]}
+        raise ValueError(f"baseline {path} is not valid JSON: {e} ({hint})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list) \
+            or not all(isinstance(x, str) for x in data["diagnostics"]):
+        raise ValueError(f"baseline {path} has no list of diagnostic fingerprints ({hint})")
+    if data.get("version", 1) != 1:
+        raise ValueError(f"baseline {path} has version {data.get('version')!r}; this mkdocs-reassign reads version 1")
+    return Counter(data["diagnostics"])
 
 
-def apply_baseline(diags: list[Diagnostic], baseline: set[str]) -> None:
+def apply_baseline(diags: list[Diagnostic], baseline) -> None:
+    """Mark as waived the diagnostics the baseline accepts: as many of each fingerprint as it recorded."""
+    left = Counter(baseline)
     for d in diags:
-        if not d.waived and d.fingerprint() in baseline:
+        if d.waived or d.severity == "off":
+            continue
+        fp = d.fingerprint()
+        if left[fp] > 0:
+            left[fp] -= 1
             d.waived = "baseline"

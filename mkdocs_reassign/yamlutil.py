@@ -75,7 +75,7 @@ def load(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
             raise YamlProblem(first_line, f"invalid YAML: {e}") from None
         if node is None:
             return None, {}
-        _refuse_aliases(loader, node, first_line)
+        _refuse_aliases(text, node, first_line)
         _check_node(node, first_line, [100_000])
         key_lines: dict[str, int] = {}
         if isinstance(node, yaml.MappingNode):
@@ -94,14 +94,14 @@ def load(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
         loader.dispose()
 
 
-def _refuse_aliases(loader, node, first_line):
+def _refuse_aliases(text: str, node, first_line: int) -> None:
     # The composer resolves aliases to the anchored node object, so a node seen twice is an alias.
     seen: set[int] = set()
     stack = [node]
     while stack:
         cur = stack.pop()
         if id(cur) in seen:
-            raise YamlProblem(cur.start_mark.line + first_line, "YAML anchors and aliases are not allowed")
+            raise YamlProblem(_alias_line(text, first_line, cur.start_mark.line + first_line), "YAML anchors and aliases are not allowed")
         seen.add(id(cur))
         if isinstance(cur, yaml.MappingNode):
             for k, v in cur.value:
@@ -109,6 +109,17 @@ def _refuse_aliases(loader, node, first_line):
                 stack.append(v)
         elif isinstance(cur, yaml.SequenceNode):
             stack.extend(cur.value)
+
+
+def _alias_line(text: str, first_line: int, default: int) -> int:
+    """Line of the first alias (``*name``) in ``text``; the composed node only knows its anchor's line."""
+    try:
+        for token in yaml.scan(text, Loader=_Base):
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.line + first_line
+    except yaml.YAMLError:  # pragma: no cover - the text was already composed
+        pass
+    return default
 
 
 def load_front_matter(text: str, first_line: int) -> tuple[Any, tuple[int, str] | None, dict[str, int]]:

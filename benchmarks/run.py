@@ -1,0 +1,343 @@
+"""Benchmark mkdocs-reassign on synthetic feature-doc sites and write docs/benchmarks.md.
+
+    python benchmarks/run.py [--sizes 100,1000,10000] [--quick] [--pairs K] [--output FILE]
+
+For each size N it generates a site (benchmarks/generate.py) into
+benchmarks/_work/site-N and measures:
+
+* `mkdocs build` (Material) with and without the plugin, in alternating
+  runs: wall time, CPU time and peak RSS of each run (os.wait4), medians,
+  and the plugin's own event time inside the plugin build;
+* the plugin's time in a serve rebuild after editing one doc (in process,
+  the way `mkdocs serve` keeps the plugin instance), for N <= --serve-max;
+* `mkdocs-reassign check` against markdownlint-cli2 running MD043 alone on
+  the same feature docs (wall time, median of 3, alternating).
+
+markdownlint-cli2 is installed with npm into benchmarks/_work (gitignored)
+when it is missing. --quick runs one build pair, one serve edit, and writes
+benchmarks/_work/benchmarks-quick.md unless --output is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "_work")
+PY = sys.executable
+_SCRIPT = os.path.join(os.path.dirname(PY), "mkdocs-reassign")
+CHECK = [_SCRIPT] if os.path.exists(_SCRIPT) else [PY, "-m", "mkdocs_reassign.cli"]
+ML_BIN = os.path.join(WORK, "node_modules", ".bin", "markdownlint-cli2")
+ML_GLOBS = ["docs/features/*/*.md", "!docs/features/*/index.md"]
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", PYTHONDONTWRITEBYTECODE="")
+
+TARGETS = {"build_overhead_pct": 3.0, "serve_plugin_ms": 20.0, "check_speedup": 3.0, "rss_overhead_pct": 10.0,
+           "check_growth_10k": 12.0}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# ------------------------------------------------------------------ processes
+
+
+def measure(cmd: list[str], cwd: str, stdout=subprocess.DEVNULL) -> dict:
+    """Run cmd; return wall seconds, CPU seconds (user+sys) and peak RSS (MB) of that process tree's largest member."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=stdout, stderr=subprocess.DEVNULL)
+    _pid, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024, "rc": p.returncode}
+
+
+def ensure_markdownlint() -> None:
+    if os.path.exists(ML_BIN):
+        return
+    if not shutil.which("npm"):
+        sys.exit("npm is needed to install markdownlint-cli2")
+    os.makedirs(WORK, exist_ok=True)
+    log("installing markdownlint-cli2 with npm into benchmarks/_work ...")
+    subprocess.run(["npm", "install", "--prefix", WORK, "--no-audit", "--no-fund", "--loglevel=error", "markdownlint-cli2"],
+                   check=True)
+
+
+def npm_version(pkg: str) -> str:
+    try:
+        with open(os.path.join(WORK, "node_modules", pkg, "package.json")) as f:
+            return json.load(f)["version"]
+    except OSError:
+        return "?"
+
+
+# ------------------------------------------------------------------ measurements
+
+
+def generate(n: int) -> tuple[str, dict]:
+    site = os.path.join(WORK, f"site-{n}")
+    os.makedirs(site, exist_ok=True)
+    out = subprocess.run([PY, os.path.join(HERE, "generate.py"), str(n), site], check=True, capture_output=True, text=True)
+    return site, json.loads(out.stdout)
+
+
+def builds(site: str, pairs: int) -> dict:
+    """Alternate plain and plugin builds (plain first, then plugin, ...)."""
+    runs: dict[str, list[dict]] = {"plain": [], "plugin": []}
+    tmp = tempfile.mkdtemp(prefix="reassign-bench-")
+    try:
+        for k in range(pairs):
+            order = ("plain", "plugin") if k % 2 == 0 else ("plugin", "plain")
+            for variant in order:
+                out = os.path.join(tmp, variant)
+                shutil.rmtree(out, ignore_errors=True)
+                timing = os.path.join(tmp, "plugin-time.json")
+                cmd = [PY, os.path.join(HERE, "probe.py"), "build", f"mkdocs-{variant}.yml", out]
+                if variant == "plugin":
+                    cmd += ["--time-plugin", timing]
+                r = measure(cmd, site)
+                if r["rc"] != 0:
+                    raise SystemExit(f"{variant} build failed in {site} (exit {r['rc']})")
+                if variant == "plugin":
+                    with open(timing) as f:
+                        t = json.load(f)
+                    r["plugin_ms"] = t["total_ms"]
+                    r["events_ms"] = t["events_ms"]
+                runs[variant].append(r)
+                log(f"  {variant:6} build {k + 1}/{pairs}: {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, {r['rss_mb']:.0f} MB"
+                    + (f", plugin {r['plugin_ms']:.0f} ms" if variant == "plugin" else ""))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    med = {v: {m: statistics.median(r[m] for r in runs[v]) for m in ("wall", "cpu", "rss_mb")} for v in runs}
+    med["plugin"]["plugin_ms"] = statistics.median(r["plugin_ms"] for r in runs["plugin"])
+    ratios = [b["wall"] / a["wall"] for a, b in zip(runs["plain"], runs["plugin"])]
+    return {
+        "runs": runs,
+        "median": med,
+        "wall_ratio": med["plugin"]["wall"] / med["plain"]["wall"],
+        "pair_ratios": ratios,
+        "cpu_ratio": med["plugin"]["cpu"] / med["plain"]["cpu"],
+        "rss_ratio": med["plugin"]["rss_mb"] / med["plain"]["rss_mb"],
+        "plugin_share": med["plugin"]["plugin_ms"] / 1000 / med["plain"]["wall"],
+    }
+
+
+def serve(site: str, edits: int) -> dict:
+    out = os.path.join(WORK, "serve.json")
+    errlog = os.path.join(WORK, "serve-probe.log")
+    with open(errlog, "w") as err:
+        p = subprocess.run([PY, os.path.join(HERE, "probe.py"), "serve", "mkdocs-plugin.yml", "--edits", str(edits), "--out", out],
+                           cwd=site, env=ENV, stdout=err, stderr=err)
+    if p.returncode != 0:
+        raise SystemExit(f"serve probe failed; see {errlog}")
+    with open(out) as f:
+        data = json.load(f)
+    ms = [r["total_ms"] for r in data["rebuilds"]]
+    data["median_ms"] = statistics.median(ms)
+    for r in data["rebuilds"]:
+        log(f"  serve rebuild after editing {r['edited']}: plugin {r['total_ms']:.1f} ms (build {r['build_s']:.1f} s)")
+    return data
+
+
+def checks(site: str, repeats: int) -> dict:
+    check_cmd = CHECK + ["check", "-q", "-f", "mkdocs-plugin.yml"]
+    ml_cmd = [ML_BIN, *ML_GLOBS]
+    # one warm-up each (disk cache, .pyc), and the output once to count what each found
+    out = subprocess.run(check_cmd, cwd=site, env=ENV, capture_output=True, text=True)
+    n_check = sum(1 for line in out.stdout.splitlines() if ": error: " in line or ": warning: " in line)
+    out = subprocess.run(ml_cmd, cwd=site, env=ENV, capture_output=True, text=True)
+    n_ml = sum(1 for line in (out.stdout + out.stderr).splitlines() if "MD043" in line)
+    runs: dict[str, list[dict]] = {"check": [], "markdownlint": []}
+    for k in range(repeats):
+        for name, cmd in (("check", check_cmd), ("markdownlint", ml_cmd)) if k % 2 == 0 else (("markdownlint", ml_cmd), ("check", check_cmd)):
+            runs[name].append(measure(cmd, site))
+    med = {k: statistics.median(r["wall"] for r in v) for k, v in runs.items()}
+    log(f"  check {med['check']:.2f} s ({n_check} diagnostics), markdownlint-cli2 MD043 {med['markdownlint']:.2f} s ({n_ml} reports)")
+    return {"runs": runs, "median": med, "speedup": med["markdownlint"] / med["check"], "found": {"check": n_check, "markdownlint": n_ml},
+            "check_rss_mb": statistics.median(r["rss_mb"] for r in runs["check"])}
+
+
+# ------------------------------------------------------------------ report
+
+
+def machine() -> dict:
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+            mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip() if shutil.which("node") else "?"
+
+    def ver(d):
+        try:
+            return metadata.version(d)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram": mem, "os": platform.platform(), "python": platform.python_version(),
+            "mkdocs": ver("mkdocs"), "mkdocs-material": ver("mkdocs-material"), "pymdown-extensions": ver("pymdown-extensions"),
+            "mkdocs-reassign": ver("mkdocs-reassign"), "node": node, "markdownlint-cli2": npm_version("markdownlint-cli2"),
+            "markdownlint": npm_version("markdownlint")}
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("**pass**" if ok else "**FAIL**")
+
+
+def write_report(path: str, results: dict, argv: list[str]) -> None:
+    m = results["machine"]
+    R = results["sizes"]
+    L = ["# Benchmarks", "",
+         "How much the `reassign` plugin adds to a Material build, what a `mkdocs serve` rebuild costs, and how",
+         "`mkdocs-reassign check` compares with markdownlint-cli2 checking only the required headings (MD043).",
+         "This page is written by `benchmarks/run.py`; the numbers are from one run on the machine below.", "",
+         "## How to rerun", "", "```bash", "python benchmarks/run.py " + " ".join(argv), "```", "",
+         "`benchmarks/generate.py N OUT` writes the synthetic site: N feature docs following the 12-section template",
+         "(about 240 lines each: tables, a Mermaid fence under HOW IT WORKS, code fences whose lines start with `#`),",
+         "cross-linked by feature ID, one doc per 100 under the `visitor-reassignment` contract, one findings session",
+         "per 100 docs with an attention table, and about 5 % planted gaps. `mkdocs-plain.yml` and `mkdocs-plugin.yml`",
+         "are identical (Material, the same Markdown extensions, `search`) except for `- reassign`.", "",
+         "## Machine", "",
+         f"- Run: {results['date']}, total {results['total_min']:.1f} min",
+         f"- CPU: {m['cpu']}, {m['cores']} cores; RAM {m['ram']}; {m['os']}",
+         f"- Python {m['python']}, mkdocs {m['mkdocs']}, mkdocs-material {m['mkdocs-material']}, "
+         f"pymdown-extensions {m['pymdown-extensions']}, mkdocs-reassign {m['mkdocs-reassign']}",
+         f"- Node {m['node']}, markdownlint-cli2 {m['markdownlint-cli2']} (markdownlint {m['markdownlint']})",
+         "- The machine is shared and noisy: wall times move by several per cent between identical runs, which is",
+         "  why builds alternate and the plugin's own event time is reported beside the wall-time ratio.", ""]
+    # targets
+    t1 = R.get("1000")
+    L += ["## Targets (N = 1,000)", "", "| Target | Limit | Measured | Result |", "|---|---|---|---|"]
+    if t1:
+        b, s, c = t1["build"], t1.get("serve"), t1["check"]
+        ov = 100 * (b["wall_ratio"] - 1)
+        L.append(f"| Build overhead, wall-time ratio (median of {len(b['pair_ratios'])} alternating pairs) | ≤ {TARGETS['build_overhead_pct']:.0f} % | "
+                 f"{ov:+.1f} % (plugin event time: {100 * b['plugin_share']:.1f} % of the plain build) | {verdict(ov <= TARGETS['build_overhead_pct'])} |")
+        if s:
+            L.append(f"| Serve rebuild after a one-file edit, plugin time (median of {len(s['rebuilds'])}) | ≤ {TARGETS['serve_plugin_ms']:.0f} ms | "
+                     f"{s['median_ms']:.1f} ms | {verdict(s['median_ms'] <= TARGETS['serve_plugin_ms'])} |")
+        L.append(f"| `check` vs markdownlint-cli2 (MD043 only) | ≥ {TARGETS['check_speedup']:.0f}× faster | "
+                 f"{c['speedup']:.1f}× ({c['median']['check']:.2f} s vs {c['median']['markdownlint']:.2f} s) | {verdict(c['speedup'] >= TARGETS['check_speedup'])} |")
+        rss = 100 * (b["rss_ratio"] - 1)
+        L.append(f"| Peak RSS, plugin build vs plain build | ≤ +{TARGETS['rss_overhead_pct']:.0f} % | {rss:+.1f} % "
+                 f"({b['median']['plugin']['rss_mb']:.0f} MB vs {b['median']['plain']['rss_mb']:.0f} MB) | {verdict(rss <= TARGETS['rss_overhead_pct'])} |")
+    t10 = R.get("10000")
+    if t1 and t10:
+        g = t10["check"]["median"]["check"] / t1["check"]["median"]["check"]
+        L.append(f"| `check` at N = 10,000 vs N = 1,000 | ≤ {TARGETS['check_growth_10k']:.0f}× | {g:.1f}× | {verdict(g <= TARGETS['check_growth_10k'])} |")
+    L += [""]
+    if results.get("notes"):
+        L += ["### Notes", ""] + [f"- {n}" for n in results["notes"]] + [""]
+    # per size
+    for n, r in R.items():
+        g = r["site"]
+        b = r["build"]
+        L += [f"## N = {int(n):,}", "",
+              f"{g['docs']:,} feature docs ({g['lines']:,} lines), {g['sessions']} findings sessions, {g['p4_like']} docs under the "
+              f"visitor-reassignment contract, {g['gaps']} with planted gaps.", "",
+              "| Measure | Plain build | Plugin build | Ratio |", "|---|---|---|---|"]
+        pm, pl = b["median"]["plain"], b["median"]["plugin"]
+        L.append(f"| Wall time, median of {len(b['runs']['plain'])} | {pm['wall']:.2f} s | {pl['wall']:.2f} s | {b['wall_ratio']:.3f} |")
+        L.append(f"| CPU time (user + sys), median | {pm['cpu']:.2f} s | {pl['cpu']:.2f} s | {b['cpu_ratio']:.3f} |")
+        L.append(f"| Peak RSS, median | {pm['rss_mb']:.0f} MB | {pl['rss_mb']:.0f} MB | {b['rss_ratio']:.3f} |")
+        L.append(f"| Plugin event handlers inside the build | | {pl['plugin_ms']:.0f} ms | {100 * b['plugin_share']:.1f} % of plain wall |")
+        L += ["", "Pairwise wall-time ratios (plugin / plain, in run order): "
+              + ", ".join(f"{x:.3f}" for x in b["pair_ratios"]) + ".",
+              "Plain runs: " + ", ".join(f"{x['wall']:.2f} s" for x in b["runs"]["plain"]) + "; plugin runs: "
+              + ", ".join(f"{x['wall']:.2f} s" for x in b["runs"]["plugin"]) + ".", ""]
+        ev = b["runs"]["plugin"][0]["events_ms"]
+        L += ["Plugin time by event in the first plugin build: " + ", ".join(f"`{k}` {v:.0f} ms" for k, v in ev.items()) + ".", ""]
+        s = r.get("serve")
+        if s:
+            L += ["| Serve (in process, plugin instance kept) | Plugin time | Whole rebuild |", "|---|---|---|",
+                  f"| First build | {s['first_build']['total_ms']:.0f} ms | {s['first_build']['build_s']:.1f} s |"]
+            for x in s["rebuilds"]:
+                L.append(f"| Rebuild after editing `{x['edited']}` | {x['total_ms']:.1f} ms | {x['build_s']:.1f} s |")
+            L += ["", f"Median plugin time per rebuild: **{s['median_ms']:.1f} ms**; by event in the last rebuild: "
+                  + ", ".join(f"`{k}` {v:.1f} ms" for k, v in s["rebuilds"][-1]["events_ms"].items()) + ".", ""]
+        else:
+            L += [f"Serve rebuild: not measured at this size (each rebuild is a full Material build; see --serve-max).", ""]
+        c = r["check"]
+        L += ["| Command line, same docs | Wall time (median of 3) | Reports |", "|---|---|---|",
+              f"| `mkdocs-reassign check` (every rule, feature docs and sessions) | {c['median']['check']:.2f} s | {c['found']['check']} diagnostics |",
+              f"| `markdownlint-cli2` with only MD043 (feature docs) | {c['median']['markdownlint']:.2f} s | {c['found']['markdownlint']} MD043 errors |",
+              f"| Speed-up | {c['speedup']:.1f}× | |", ""]
+    if results.get("profile"):
+        L += ["## Where the time goes", ""] + results["profile"] + [""]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(L).rstrip() + "\n")
+
+
+# ------------------------------------------------------------------ main
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--quick", action="store_true", help="one build pair and one serve edit per size")
+    ap.add_argument("--pairs", type=int, help="build pairs per size (default 3; 1 at N >= 10,000)")
+    ap.add_argument("--serve-max", type=int, default=1000, help="largest N for the serve probe (default 1000)")
+    ap.add_argument("--output", help="report file (default docs/benchmarks.md; benchmarks/_work/benchmarks-quick.md with --quick)")
+    ap.add_argument("--profile-notes", default=os.path.join(HERE, "profile.md"),
+                    help="Markdown appended under 'Where the time goes' (default benchmarks/profile.md, when present)")
+    a = ap.parse_args()
+    argv = sys.argv[1:]
+    t_start = time.time()
+    sizes = [int(x.replace("_", "").replace(",", "")) for x in a.sizes.split(",") if x.strip()]
+    output = a.output or (os.path.join(WORK, "benchmarks-quick.md") if a.quick else os.path.join(ROOT, "docs", "benchmarks.md"))
+    ensure_markdownlint()
+    results = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(), "sizes": {}, "notes": []}
+    for n in sizes:
+        log(f"N = {n}: generating")
+        site, info = generate(n)
+        pairs = a.pairs or (1 if a.quick or n >= 10000 else 3)
+        r = {"site": info}
+        log(f"N = {n}: {pairs} build pair(s)")
+        r["build"] = builds(site, pairs)
+        if n <= a.serve_max:
+            log(f"N = {n}: serve rebuilds")
+            r["serve"] = serve(site, 1 if a.quick else 3)
+        log(f"N = {n}: check vs markdownlint-cli2")
+        r["check"] = checks(site, 3)
+        results["sizes"][str(n)] = r
+        with open(os.path.join(WORK, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+    if any(n >= 10000 for n in sizes) and not a.pairs:
+        results["notes"].append("At N = 10,000 a single build pair is run (each Material build takes minutes); its ratio is one sample, not a median.")
+    if any(n > a.serve_max for n in sizes):
+        results["notes"].append(f"The serve probe runs up to N = {a.serve_max:,}: each rebuild is a full Material build.")
+    if a.profile_notes and os.path.exists(a.profile_notes):
+        with open(a.profile_notes, encoding="utf-8") as f:
+            results["profile"] = f.read().rstrip().split("\n")
+    results["total_min"] = (time.time() - t_start) / 60
+    with open(os.path.join(WORK, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    write_report(output, results, argv)
+    log(f"wrote {os.path.relpath(output)} ({results['total_min']:.1f} min)")
+
+
+if __name__ == "__main__":
+    main()

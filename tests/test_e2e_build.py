@@ -1,0 +1,179 @@
+"""End-to-end: real `mkdocs build --strict` and `properdocs build --strict` runs.
+
+* The project's own site (this repository's mkdocs.yml) builds clean with both
+  tools and both themes, writes reassign-report.json listing P4, P2, A3 and V8,
+  and leaves docs/ byte for byte as it was.
+* A planted-defect tree (a P4 doc with four known gaps) fails strict with exactly
+  one plugin line per defect, naming file, line and rule; the completed tree
+  builds with no plugin warning.
+
+ProperDocs and its plain theme come from the test extras (`pip install -e .[test]`);
+when they are missing these tests fail, they never skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TOOLS = ["mkdocs", "properdocs"]
+THEMES = ["material", "mkdocs"]
+PLUGIN_LINE = re.compile(r"^(?P<level>WARNING|INFO|ERROR|DEBUG)\s+-\s+reassign: (?P<msg>.*)$")
+P4 = "docs/features/platform/visitor-reassignment.md"
+
+
+def _cmd(tool: str) -> list[str]:
+    if tool == "properdocs":
+        assert importlib.util.find_spec("properdocs") is not None, (
+            "ProperDocs is not installed in this environment: pip install -e '.[test]' (properdocs==1.6.7)")
+    return [sys.executable, "-m", tool]
+
+
+def _theme_ready(tool: str, theme: str) -> None:
+    if tool == "properdocs" and theme == "mkdocs":
+        assert importlib.util.find_spec("properdocs_theme_mkdocs") is not None, (
+            "ProperDocs' plain theme is missing: pip install properdocs-theme-mkdocs==1.6.7 (in the test extras)")
+    if theme == "material":
+        assert importlib.util.find_spec("material") is not None, "mkdocs-material is missing: pip install -e '.[test]'"
+
+
+def build(tool: str, config: Path, site: Path, theme: str | None = None) -> tuple[int, str, list[tuple[str, str]]]:
+    """Run `<tool> build --strict`; return (exit code, output, [(level, plugin message)])."""
+    cmd = _cmd(tool) + ["build", "--strict", "-f", str(config), "-d", str(site)]
+    if theme:
+        cmd += ["-t", theme]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
+    proc = subprocess.run(cmd, cwd=config.parent, env=env, capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    lines = []
+    for line in out.splitlines():
+        m = PLUGIN_LINE.match(line.rstrip())
+        if m:
+            lines.append((m.group("level"), m.group("msg")))
+    return proc.returncode, out, lines
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            out[p.relative_to(folder).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+# ------------------------------------------------------------------ the project's own site
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("tool", TOOLS)
+def test_own_site_builds_clean(tool, theme, tmp_path):
+    _theme_ready(tool, theme)
+    before = tree_hash(REPO / "docs")
+    site = tmp_path / "site"
+    rc, out, lines = build(tool, REPO / "mkdocs.yml", site, theme=None if theme == "material" else theme)
+    assert rc == 0, out
+    assert [m for lvl, m in lines if lvl != "INFO"] == [], out
+    report = json.loads((site / "reassign-report.json").read_text(encoding="utf-8"))
+    ids = {f["id"] for f in report["features"]}
+    assert {"P4", "P2", "A3", "V8"} <= ids, ids
+    assert report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0, report["summary"]
+    assert (site / "feature-overview" / "index.html").is_file()
+    assert tree_hash(REPO / "docs") == before, "the build changed files under docs/"
+    assert not (REPO / "docs" / "reassign-report.json").exists()
+
+
+# ------------------------------------------------------------------ the planted-defect tree
+
+_BASE = GOLDEN / "p4-complete"  # the completed P4 doc and its neighbours P2, A3, V8
+
+V3_DOC = """# Feature: Visitor Call Request (V3)
+
+The visitor side of a call request. (It used to be numbered V8.)
+"""
+
+# (old, new) edits that plant the four defects; each must apply exactly once
+DEFECTS = {
+    "logout": [("| Logout | The agent logs out from the dashboard menu |\n", "")],
+    # prose "call logs" is not the call_logs table; the heading named it too
+    "call_logs": [("### Database Logging\n", "### What Is Recorded\n"),
+                  ("closes its row in `call_logs` and opens a new one", "closes its row in the call logs and opens a new one")],
+    "v8-link": [("[V8 - Agent Unavailable](../visitor/agent-unavailable.md)", "[V8 - Agent Unavailable](../visitor/call-request.md)")],
+    "missing": [("## 10. OPEN QUESTIONS\n", "- [Call log admin page](../admin/call-logs.md)\n\n## 10. OPEN QUESTIONS\n")],
+}
+
+
+def make_tree(dest: Path, theme: str, planted: bool) -> Path:
+    shutil.copytree(_BASE / "docs", dest / "docs")
+    shutil.copytree(_BASE / "contracts", dest / "contracts")
+    (dest / "docs" / "features" / "visitor" / "call-request.md").write_text(
+        "---\ncontract: stub\n---\n\n" + V3_DOC, encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(
+        f"site_name: planted defects\ntheme:\n  name: {theme}\nplugins:\n  - reassign:\n      contracts_dir: contracts\n",
+        encoding="utf-8")
+    if planted:
+        p4 = dest / P4
+        text = p4.read_text(encoding="utf-8")
+        for name, edits in DEFECTS.items():
+            for old, new in edits:
+                assert text.count(old) == 1, f"defect {name}: the base doc changed"
+                text = text.replace(old, new)
+        p4.write_text(text, encoding="utf-8")
+    return dest / "mkdocs.yml"
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return i
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("tool", TOOLS)
+def test_planted_defects_fail_strict(tool, theme, tmp_path):
+    _theme_ready(tool, theme)
+    config = make_tree(tmp_path / "tree", theme, planted=True)
+    p4 = tmp_path / "tree" / P4
+    rc, out, lines = build(tool, config, tmp_path / "site")
+    assert rc != 0, out
+    msgs = [m for lvl, m in lines if lvl != "INFO"]
+    assert all(lvl == "WARNING" for lvl, _ in lines), out
+    trig = _line_of(p4, "### All Reassignment Triggers")
+    h1 = _line_of(p4, "# Feature: Visitor Reassignment (P4)")
+    v8 = _line_of(p4, "[V8 - Agent Unavailable](../visitor/call-request.md)")
+    missing = _line_of(p4, "(../admin/call-logs.md)")
+    want = [
+        (h1, "required-topic", '"database logging" is not mentioned in the doc'),
+        (trig, "required-topic", '"logout" is not mentioned in section "All Reassignment Triggers"'),
+        (v8, "link-id-mismatch", "link text names V8 but features/visitor/call-request.md declares V3"),
+        (missing, "broken-link", "link target '../admin/call-logs.md' does not exist"),
+    ]
+    assert len(msgs) == len(want), "\n".join(msgs)
+    for msg, (line, rule, text) in zip(msgs, sorted(want)):
+        assert msg.startswith(f"{P4}:{line}: error: {rule}: "), msg
+        assert text in msg, msg
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("tool", TOOLS)
+def test_completed_tree_builds_clean(tool, theme, tmp_path):
+    _theme_ready(tool, theme)
+    config = make_tree(tmp_path / "tree", theme, planted=False)
+    before = tree_hash(tmp_path / "tree")
+    rc, out, lines = build(tool, config, tmp_path / "site")
+    assert rc == 0, out
+    assert lines == [], out
+    report = json.loads((tmp_path / "site" / "reassign-report.json").read_text(encoding="utf-8"))
+    assert {f["id"] for f in report["features"]} == {"P4", "P2", "A3", "V8", "V3"}
+    assert tree_hash(tmp_path / "tree") == before

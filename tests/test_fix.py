@@ -1,0 +1,240 @@
+"""`mkdocs-reassign fix`: stale attention tables rewritten to the truth, and nothing else.
+
+Every other byte of the file stays (BOM, CRLF, trailing text without a final newline,
+non-ASCII); the write is atomic, idempotent, refused when the file changed since it
+was read, and never touches a file that was not parsed as a session file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from cli_support import (
+    REPO,
+    SESSION,
+    STALE_ROW,
+    TRUE_ROW,
+    cli,
+    copy_dogfood,
+    tree_state,
+)
+
+ORIGINAL = (REPO / SESSION).read_bytes()  # the dogfood session: its table is the truth
+assert TRUE_ROW.encode() in ORIGINAL
+
+
+def _stale(data: bytes) -> bytes:
+    assert data.count(TRUE_ROW.encode()) == 1
+    return data.replace(TRUE_ROW.encode(), STALE_ROW.encode())
+
+
+def _crlf(b: bytes) -> bytes:
+    return b.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def _bom(b: bytes) -> bytes:
+    return b"\xef\xbb\xbf" + b
+
+
+def _tail(b: bytes) -> bytes:
+    return b.rstrip(b"\r\n") + "\n\nFin de séance — 完了 ✓ (no final newline)".encode()
+
+
+VARIANTS = {
+    "as-is": lambda b: b,
+    "crlf": _crlf,
+    "bom": _bom,
+    "tail-without-newline": _tail,
+    "bom-crlf-tail": lambda b: _bom(_crlf(_tail(b))),
+}
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_dogfood(tmp_path / "proj")
+
+
+def _temp_files(root: Path) -> list[str]:
+    return [p for p in tree_state(root) if ".reassign" in p]
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_fix_rewrites_only_the_table(project, variant):
+    t = VARIANTS[variant]
+    path = project / SESSION
+    path.write_bytes(t(_stale(ORIGINAL)))
+    r = cli("fix", "--check", cwd=project)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "stale: " + SESSION in r.stdout
+    assert path.read_bytes() == t(_stale(ORIGINAL))  # --check changes nothing
+
+    r = cli("fix", cwd=project)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "fixed: " + SESSION in r.stdout
+    assert path.read_bytes() == t(ORIGINAL)  # every byte outside the stale row is as it was
+    assert not _temp_files(project)
+
+    before = path.stat().st_mtime_ns
+    r = cli("fix", cwd=project)  # idempotent: nothing left to do, the file is not rewritten
+    assert r.returncode == 0 and "up to date" in r.stdout
+    assert path.read_bytes() == t(ORIGINAL) and path.stat().st_mtime_ns == before
+    assert cli("fix", "--check", cwd=project).returncode == 0
+    assert cli("check", SESSION, cwd=project).returncode == 0
+
+
+def test_fix_keeps_the_hand_kept_header_and_adds_missing_rows(project):
+    path = project / SESSION
+    text = ORIGINAL.decode()
+    start = text.index("| Type | Count | IDs |")
+    end = text.index("\n\n", start)
+    custom = "| What | How many | Which |\n|:-----|-----:|---|\n| 🟡 **Questions** | 0 | - |"
+    path.write_text(text[:start] + custom + text[end:], encoding="utf-8", newline="")
+    assert cli("fix", cwd=project).returncode == 0
+    new = path.read_text(encoding="utf-8")
+    table = new[start : new.index("\n\n", start)]
+    assert table.startswith("| What | How many | Which |\n|:-----|-----:|---|\n")
+    assert TRUE_ROW in table and "| 🔴 **CRITICAL** | 0 | - |" in table
+    assert new[:start] == text[:start] and new[new.index("\n\n", start):] == text[end:]
+
+
+def test_fix_check_exit_codes(project):
+    assert cli("fix", "--check", cwd=project).returncode == 0
+    (project / SESSION).write_bytes(_stale(ORIGINAL))
+    state = tree_state(project)
+    assert cli("fix", "--check", cwd=project).returncode == 1
+    assert tree_state(project) == state
+    assert cli("fix", cwd=project).returncode == 0
+    assert cli("fix", "--check", cwd=project).returncode == 0
+
+
+def test_fix_never_touches_other_files(project):
+    # a stale-looking table in files that are not session files
+    for rel in ("docs/notes/session-copy.md", "docs/findings/notes.md", "docs/findings/session-draft.txt"):
+        p = project / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(_stale(ORIGINAL))
+    (project / SESSION).write_bytes(_stale(ORIGINAL))
+    before = tree_state(project)
+    assert cli("fix", cwd=project).returncode == 0
+    after = tree_state(project)
+    assert set(after) == set(before)
+    changed = {p for p in before if before[p] != after[p]}
+    assert changed == {SESSION}
+
+
+def test_fix_writes_through_a_symlink_and_keeps_the_mode(project):
+    real = project / "elsewhere" / "real-session.md"
+    real.parent.mkdir()
+    real.write_bytes(_stale(ORIGINAL))
+    os.chmod(real, 0o640)
+    link = project / SESSION
+    link.unlink()
+    link.symlink_to(real)
+    assert cli("fix", cwd=project).returncode == 0
+    assert link.is_symlink() and real.read_bytes() == ORIGINAL
+    assert (real.stat().st_mode & 0o777) == 0o640
+
+
+# ------------------------------------------------------------------ races, in process
+
+
+def _checker(project: Path):
+    from mkdocs_reassign import cli as cli_mod
+    from mkdocs_reassign.project import Checker
+
+    proj = cli_mod.load_project(str(project / "mkdocs.yml"))
+    checker = Checker(proj.root, proj.docs_dir, proj.options)
+    return checker, cli_mod._run(checker)
+
+
+def test_write_if_unchanged_refuses_a_file_changed_since_it_was_read(project):
+    from mkdocs_reassign.fix import write_if_unchanged
+
+    path = project / SESSION
+    read = _stale(ORIGINAL)
+    path.write_bytes(read)
+    someone_else = read + b"\nA line typed while fix was running.\n"
+    path.write_bytes(someone_else)
+    err = write_if_unchanged(str(path), read, ORIGINAL)
+    assert err and "changed on disk" in err
+    assert path.read_bytes() == someone_else
+    assert not _temp_files(project)
+    # unchanged: written
+    assert write_if_unchanged(str(path), someone_else, ORIGINAL) is None
+    assert path.read_bytes() == ORIGINAL and not _temp_files(project)
+
+
+def test_fix_tables_refuses_a_file_changed_after_the_check(project):
+    from mkdocs_reassign.fix import fix_tables
+
+    path = project / SESSION
+    path.write_bytes(_stale(ORIGINAL))
+    checker, rep = _checker(project)
+    edited = _stale(ORIGINAL).replace(b"## Session Info", b"## Session Info (edited)")
+    path.write_bytes(edited)
+    changed, problems = fix_tables(checker, rep)
+    assert changed == [] and len(problems) == 1 and "changed on disk" in problems[0]
+    assert path.read_bytes() == edited
+    # a fresh run fixes it, keeping the edit
+    checker, rep = _checker(project)
+    changed, problems = fix_tables(checker, rep)
+    assert changed == [SESSION] and problems == []
+    assert path.read_bytes() == ORIGINAL.replace(b"## Session Info", b"## Session Info (edited)")
+
+
+def test_write_is_atomic(project, monkeypatch):
+    """A failure while replacing leaves the old file whole and no temp file behind."""
+    from mkdocs_reassign import fix as fix_mod
+
+    path = project / SESSION
+    path.write_bytes(_stale(ORIGINAL))
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fix_mod.os, "replace", boom)
+    err = fix_mod.write_if_unchanged(str(path), _stale(ORIGINAL), ORIGINAL)
+    assert err and "No space left" in err
+    assert path.read_bytes() == _stale(ORIGINAL)
+    assert not _temp_files(project)
+
+
+def test_table_at_the_end_of_a_file_without_final_newline(tmp_path):
+    project = tmp_path / "eof"
+    (project / "docs" / "findings").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - reassign\n", encoding="utf-8")
+    body = (
+        "# Documentation Session: January 2, 2026\n\n"
+        "## 🟡 QUESTIONS FOR HUMAN (Need Your Input)\n\n"
+        "### Q-0102-001: Is the limit per pool?\n**Asked by:** Doc Agent 1\n**Feature:** P4\n\n"
+        "**Current Behavior:**\nA limit.\n\n**Why I'm Asking:**\nBecause.\n\n"
+        "**YOUR ANSWER:**\n- [ ] Per pool\n- [ ] Global\n\n"
+        "## ⚠️ NEEDS YOUR ATTENTION\n\n| Type | Count | IDs |\n|------|-------|-----|"
+    )
+    path = project / "docs/findings/session-2026-01-02.md"
+    path.write_bytes(body.encode())
+    assert cli("fix", "--check", cwd=project).returncode == 1
+    assert cli("fix", cwd=project).returncode == 0
+    data = path.read_bytes()
+    assert data.startswith(body.encode() + b"\n| ") and not data.endswith(b"\n")
+    assert "| 🟡 **Questions** | 1 | Q-0102-001 |".encode() in data
+    assert cli("fix", "--check", cwd=project).returncode == 0
+
+
+def test_unreadable_session_is_not_touched(project):
+    path = project / SESSION
+    path.write_bytes(b"\xff\xfe" + _stale(ORIGINAL))  # looks like UTF-16: a read-error, not a session
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    r = cli("fix", cwd=project)
+    assert r.returncode == 0
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_fix_leaves_no_site(project):
+    (project / SESSION).write_bytes(_stale(ORIGINAL))
+    cli("fix", cwd=project)
+    assert not (project / "site").exists()

@@ -1,0 +1,137 @@
+"""Golden tests: every case under tests/golden/ is checked twice.
+
+1. Through the core (``Checker(...).run(walk_docs(...))``): the formatted active
+   diagnostics must equal ``expected.txt`` line for line, in report order, and the
+   waived ones must equal ``waived.txt`` (absent = none).
+2. Through a real ``mkdocs build --strict`` (cases with a ``mkdocs.yml``): the
+   plugin's log lines must equal ``expected.txt`` (warnings = error and warning
+   lines, infos = info lines), and the build fails exactly when one of them is an
+   error or a warning.
+
+A case directory holds an input tree: ``docs/``, optional ``mkdocs.yml`` (its
+``reassign`` plugin block is the case's options), optional ``options.yml`` (the
+options of a case without ``mkdocs.yml``), optional ``contracts/`` and ``src/``.
+
+Regenerate the expected files with ``REASSIGN_UPDATE_GOLDEN=1 pytest
+tests/test_golden.py`` -- then read every changed line: a golden file that
+encodes a bug is worse than none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mkdocs_reassign.options import validate
+from mkdocs_reassign.project import Checker, walk_docs
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()) if GOLDEN.is_dir() else []
+UPDATE = os.environ.get("REASSIGN_UPDATE_GOLDEN") == "1"
+# Waiver expiry is judged against this date in the core run; the fixtures use dates
+# far from it (2020 expired, 2999 valid) so the build (which uses the real date) agrees.
+TODAY = datetime.date(2026, 6, 1)
+PLUGIN_LINE = re.compile(r"^(?P<level>WARNING|INFO|ERROR|DEBUG)\s+-\s+reassign: (?P<msg>.*)$")
+
+
+def _plugin_block(cfg: dict) -> dict:
+    plugins = cfg.get("plugins") or []
+    if isinstance(plugins, dict):
+        plugins = [{k: v} for k, v in plugins.items()]
+    for entry in plugins:
+        if entry == "reassign":
+            return {}
+        if isinstance(entry, dict) and "reassign" in entry:
+            return dict(entry["reassign"] or {})
+    raise AssertionError("mkdocs.yml of a golden case must enable the reassign plugin")
+
+
+def load_case(case: Path) -> tuple[Path, dict]:
+    """(docs_dir, raw plugin options) of a case."""
+    mk = case / "mkdocs.yml"
+    if mk.exists():
+        assert not (case / "options.yml").exists(), f"{case.name}: options belong in mkdocs.yml when it exists"
+        cfg = yaml.safe_load(mk.read_text(encoding="utf-8")) or {}
+        return case / cfg.get("docs_dir", "docs"), _plugin_block(cfg)
+    opt = case / "options.yml"
+    raw = yaml.safe_load(opt.read_text(encoding="utf-8")) if opt.exists() else {}
+    return case / "docs", raw or {}
+
+
+def run_core(case: Path) -> tuple[list[str], list[str]]:
+    docs, raw = load_case(case)
+    checker = Checker(str(case), str(docs), validate(raw))
+    checker.today = TODAY
+    report = checker.run(walk_docs(str(docs)))
+    active = [d.format() for d in report.active]
+    waived = [f"{d.format()} [waived: {d.waived}]" for d in report.diagnostics if d.waived and d.severity != "off"]
+    return active, waived
+
+
+def _read_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    if lines or path.name == "expected.txt":
+        path.write_text("".join(ln + "\n" for ln in lines), encoding="utf-8")
+    elif path.exists():
+        path.unlink()
+
+
+def _severity(line: str) -> str:
+    m = re.match(r"^[^:]+(?::\d+)?: (error|warning|info): ", line)
+    assert m, f"not a diagnostic line: {line}"
+    return m.group(1)
+
+
+def test_cases_exist():
+    assert len(CASES) >= 15, "the golden cases are missing"
+    for name in CASES:
+        assert (GOLDEN / name / "docs").is_dir(), f"{name}: no docs/ folder"
+        if not UPDATE:
+            assert (GOLDEN / name / "expected.txt").exists(), f"{name}: no expected.txt"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_core(name):
+    case = GOLDEN / name
+    active, waived = run_core(case)
+    if UPDATE:
+        _write_lines(case / "expected.txt", active)
+        _write_lines(case / "waived.txt", waived)
+    assert active == _read_lines(case / "expected.txt")
+    assert waived == _read_lines(case / "waived.txt")
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if (GOLDEN / n / "mkdocs.yml").exists()])
+def test_mkdocs_build(name, tmp_path):
+    case = GOLDEN / name
+    expected = _read_lines(case / "expected.txt")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
+    env.pop("REASSIGN_UPDATE_GOLDEN", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(case / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+        cwd=case, env=env, capture_output=True, text=True, timeout=120,
+    )
+    out = proc.stdout + proc.stderr
+    warnings, infos = [], []
+    for line in out.splitlines():
+        m = PLUGIN_LINE.match(line.rstrip())
+        if m:
+            (infos if m.group("level") == "INFO" else warnings).append(m.group("msg"))
+    assert warnings == [ln for ln in expected if _severity(ln) != "info"], out
+    assert infos == [ln for ln in expected if _severity(ln) == "info"], out
+    failing = any(_severity(ln) != "info" for ln in expected)
+    assert (proc.returncode != 0) == failing, out
+    if not failing:
+        assert (tmp_path / "site" / "reassign-report.json").is_file()
