@@ -230,7 +230,8 @@ def _check_requirement(fd: FeatureDoc, req: Requirement) -> bool:
                            f"{tag}; add one of these headings" + (f"; {req.hint}" if req.hint else ""),
                            requirement=req.id, contract=c.name))
         return False
-    ranges = [(s.start, s.end) for s in secs] if secs else [(doc.fm_end + 1, len(doc.lines))]
+    # a section's heading names it; only its body can mention the terms
+    ranges = [(s.start + 1, s.end) for s in secs] if secs else [(doc.fm_end + 1, len(doc.lines))]
     where = f'section "{secs[0].heading.text}"' if secs else "the doc"
     line = secs[0].start if secs else (doc.h1.line if doc.h1 else 1)
     met = True

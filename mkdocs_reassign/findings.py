@@ -533,8 +533,8 @@ def check_attention(s: Session, reg: Registry, defined: dict[str, Finding], d: l
                 d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but no finding defines it",
                                     "remove it, or run mkdocs-reassign fix"))
             elif f.decided:
-                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but is decided (line {f.decided_at})",
-                                    "remove it, or run mkdocs-reassign fix"))
+                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but is decided",
+                                    f"decided at line {f.decided_at}; remove it, or run mkdocs-reassign fix"))
             elif f.session != s.rel:
                 d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but belongs to {f.session}",
                                     "list it in its own session's table"))
@@ -556,8 +556,8 @@ def check_duplicates(sessions: list[Session]) -> list[Diagnostic]:
             if first is None:
                 seen[f.id] = f
             else:
-                out.append(Diagnostic(s.rel, f.line, "duplicate-finding", f"finding ID {f.id} is already used at {first.session}:{first.line}",
-                                      "give this finding the next free number"))
+                out.append(Diagnostic(s.rel, f.line, "duplicate-finding", f"finding ID {f.id} is already used in {first.session}",
+                                      f"first used at line {first.line}; give this finding the next free number"))
     return out
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 TICKET = r"[A-Z][A-Z0-9]*-[0-9]+[A-Z]?"
+_MARKS = re.compile(r"[*_`]")
+_WS = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -39,7 +41,7 @@ def is_feature_id(value: str, id_pattern: str) -> bool:
 def from_h1(text: str, id_pattern: str) -> Identity:
     """`# Feature: Name (P3)`, `# Feature: P2 - Name`, `# Feature A3: Name`, ..."""
     p = _patterns(id_pattern)
-    t = re.sub(r"[*_`]", "", text).strip()
+    t = _WS.sub(" ", _MARKS.sub("", text)).strip()  # whitespace runs collapsed: \s* next to \s+ backtracks quadratically
     m = p["prefix"].match(t)
     if m:
         if m.group("id") and p["full"].match(m.group("id")):
@@ -62,7 +64,7 @@ def from_h1(text: str, id_pattern: str) -> Identity:
 def ids_in_link_text(text: str, id_pattern: str) -> list[str]:
     """IDs that a link's text names: `[P2: Name]`, `[P2 - Name]`, `[Name (P2)]`, `[P2]`."""
     p = _patterns(id_pattern)
-    t = re.sub(r"[*_`]", "", text).strip()
+    t = _WS.sub(" ", _MARKS.sub("", text)).strip()  # whitespace runs collapsed: \s* next to \s+ backtracks quadratically
     for key in ("alone", "lead", "trail"):
         m = p[key].match(t)
         if m:

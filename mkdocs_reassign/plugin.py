@@ -49,6 +49,11 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self.checker: Checker | None = None
         self.report: Report | None = None
         self._key = None
+        self._baseline_stamp = None
+        # serve: small per-page memos, so a rebuild costs little for the pages whose doc did not change
+        self._derived_for: tuple | None = None  # (report, sessions by path, site-wide contract diagnostics)
+        self._md_lines: dict[str, tuple] = {}  # path -> (parsed doc, len(markdown), first lines, line count)
+        self._rel_urls: dict[tuple[str, str], str] = {}  # (url, page url) -> get_relative_url()
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
     def on_startup(self, *, command, dirty):
@@ -66,16 +71,24 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.checker is None or key != self._key:
             self.checker = Checker(root, config.docs_dir, opts)
             self.checker.config_name = os.path.basename(config.config_file_path or "mkdocs.yml")
-            if opts.baseline:
-                from .waivers import read_baseline
-
-                try:
-                    self.checker.baseline = read_baseline(os.path.join(root, opts.baseline))
-                except ValueError as err:
-                    log.warning(f"{opts.baseline}: contract: {err} (run mkdocs-reassign baseline)")
             self._key = key
-        else:
-            self.checker.reload_contracts_if_changed()
+            self._baseline_stamp = None
+        if opts.baseline:  # (re)read when it changed, so serve sees a new baseline
+            from .waivers import read_baseline
+
+            path = os.path.join(root, opts.baseline)
+            try:
+                stamp = os.stat(path).st_mtime_ns
+            except OSError:
+                stamp = -1
+            if stamp != self._baseline_stamp:
+                self._baseline_stamp = stamp
+                try:
+                    self.checker.baseline = read_baseline(path)
+                except ValueError as err:
+                    self.checker.baseline = None
+                    log.warning(f"{opts.baseline}: error: contract: {err} (run mkdocs-reassign baseline to write it)")
+        self.checker.reload_contracts_if_changed()
         self.opts = opts
         if opts.contracts_dir:  # serve: editing a contract rebuilds
             folder = os.path.join(root, opts.contracts_dir)
@@ -113,11 +126,24 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
             return markdown
 
+    def _derived(self, rep: Report) -> tuple:
+        """Per report: sessions by path (the first wins, as a scan would) and the site-wide contract diagnostics."""
+        d = self._derived_for
+        if d is None or d[0] is not rep:
+            sessions: dict = {}
+            for s in rep.sessions:
+                sessions.setdefault(s.rel, s)
+            site_wide = [x for x in rep.active if x.rule == "contract" and not x.path.startswith(rep.docs_prefix)]
+            d = self._derived_for = (rep, sessions, site_wide)
+        return d
+
     def _markdown(self, markdown: str, rel: str, rep: Report) -> str:
-        session = next((s for s in rep.sessions if s.rel == rel), None)
+        session = self._derived(rep)[1].get(rel)
         fd = rep.features.get(rel)
         if session is None and fd is None:
             return markdown
+        if session is None:
+            return self._feature_markdown(markdown, rel, fd)
         lines = markdown.split("\n")
         src_lines = (session or fd).doc.lines
         offset = _offset(src_lines, lines)
@@ -168,6 +194,33 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             out.append(line)
         return "\n".join(out)
 
+    def _feature_markdown(self, markdown: str, rel: str, fd) -> str:
+        """_markdown for a feature page, without splitting the page into lines (same result)."""
+        head = _head(markdown, 3)
+        hit = self._md_lines.get(rel)
+        if hit is not None and hit[0] is fd and hit[1] == len(markdown) and hit[2] == head:
+            n_md = hit[3]  # same file (same parsed doc), same length, same start: same line count
+        else:
+            n_md = markdown.count("\n") + 1
+            self._md_lines[rel] = (fd, len(markdown), head, n_md)
+        offset = _offset_n(fd.doc.lines, n_md, head)
+        if offset is None or not (self.opts.findings_box or self.opts.completion_box):
+            return markdown
+        h1 = fd.doc.h1
+        at = (h1.line + 1) if h1 else offset + 1
+        boxes = []
+        if self.opts.completion_box:
+            boxes.append(_PLACEHOLDER.format("completion-box"))
+        if self.opts.findings_box and fd.id:
+            boxes.append(_PLACEHOLDER.format("findings-box"))
+        i = max(at - 1 - offset, 0)
+        if i >= n_md:
+            return markdown
+        p = 0
+        for _ in range(i):  # start of line i
+            p = markdown.index("\n", p) + 1
+        return markdown[:p] + "\n" + "\n\n".join(boxes) + "\n" + "\n" + markdown[p:]
+
     def on_page_content(self, html, page, config, files):
         rep = self.report
         if rep is None:
@@ -180,12 +233,25 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
     def _content(self, html, page, files, rep: Report) -> str:
         rel = page.file.src_uri
+        _rep, sessions, site_wide = self._derived(rep)
+        uris = files.src_uris
+        rel_urls = self._rel_urls
+        if len(rel_urls) > 200_000:
+            rel_urls.clear()
 
         def resolve(target_rel: str, fragment: str) -> str:
-            from mkdocs.utils import get_relative_url
+            f = uris.get(target_rel)
+            if f is None:
+                f = files.get_file_from_path(target_rel)
+            if f is not None:
+                key = (f.url, page.url)
+                url = rel_urls.get(key)
+                if url is None:
+                    from mkdocs.utils import get_relative_url
 
-            f = files.get_file_from_path(target_rel)
-            url = get_relative_url(f.url, page.url) if f is not None else target_rel
+                    url = rel_urls[key] = get_relative_url(f.url, page.url)
+            else:
+                url = target_rel
             return url + ("#" + fragment if fragment else "")
 
         used = False
@@ -197,7 +263,9 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                 return render.finding_anchor(m.group(2).removeprefix("finding-").upper())
             used = True
             if kind == "attention-render":
-                s = next(s for s in rep.sessions if s.rel == rel)
+                s = sessions.get(rel)
+                if s is None:
+                    raise StopIteration  # what next() over the sessions raised
                 return render.attention_table(s, rep.finding_registry, resolve)
             fd = rep.features[rel]
             found = rep.findings_of(fd.id) if fd.id else []
@@ -211,14 +279,15 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                 related.append((rid, rep.features[target].title if target else None, target))
             return render.completion_box(fd, found, related, resolve)
 
-        html = _PH_RE.sub(sub, html)
+        if "<!-- reassign:" in html:
+            html = _sub_placeholders(html, sub)
         if "<!-- reassign:overview -->" in html:
             used = True
             html = html.replace("<!-- reassign:overview -->", render.overview(rep, resolve))
         if self._banner_on():
             diags = [d for d in rep.for_doc(rel) if not d.waived and d.severity != "off"]
             if rel in rep.features:
-                diags += [d for d in rep.active if d.rule == "contract" and not d.path.startswith(rep.docs_prefix)]
+                diags += site_wide
             if diags:
                 used = True
                 html = render.banner(diags, _anchor_finder(page, rep, rel)) + html
@@ -241,11 +310,50 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
 def _offset(src_lines: list[str], md_lines: list[str]) -> int | None:
     """How many source lines (front matter) precede page.markdown."""
-    off = len(src_lines) - len(md_lines)
+    return _offset_n(src_lines, len(md_lines), md_lines[:3])
+
+
+def _offset_n(src_lines: list[str], n_md: int, head: list[str]) -> int | None:
+    """_offset from the Markdown's line count and its first three lines."""
+    off = len(src_lines) - n_md
     for cand in (off, off - 1, off + 1):
-        if 0 <= cand <= len(src_lines) and src_lines[cand : cand + 3] == md_lines[:3]:
+        if 0 <= cand <= len(src_lines) and src_lines[cand : cand + 3] == head:
             return cand
     return None if off < 0 else off
+
+
+def _head(text: str, n: int) -> list[str]:
+    """text.split("\\n")[:n], without splitting the rest."""
+    out = []
+    p = 0
+    for _ in range(n):
+        q = text.find("\n", p)
+        if q < 0:
+            out.append(text[p:])
+            break
+        out.append(text[p:q])
+        p = q + 1
+    return out
+
+
+def _sub_placeholders(html: str, sub) -> str:
+    """_PH_RE.sub(sub, html), finding candidates with str.find (a regex scan of a whole page is slow)."""
+    out = []
+    pos = 0
+    i = html.find("<!-- reassign:")
+    while i >= 0:
+        m = _PH_RE.match(html, i)
+        if m is None:
+            i = html.find("<!-- reassign:", i + 1)
+            continue
+        out.append(html[pos:i])
+        out.append(sub(m))
+        pos = m.end()
+        i = html.find("<!-- reassign:", pos)
+    if not out:
+        return html
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def _anchor_finder(page, rep: Report, rel: str):

@@ -18,7 +18,7 @@ from . import crossdoc, features, findings, waivers
 from .contracts import ContractSet, load_contracts
 from .diagnostics import DEFAULT_SEVERITY, Diagnostic
 from .options import Options, matches_any
-from .scan import scan
+from .scan import scan, sub_comments
 
 MAX_BYTES = 20 * 1024 * 1024
 # What MkDocs reads as pages (mkdocs.utils.markdown_extensions): a page it cannot decode kills the build.
@@ -406,7 +406,7 @@ class Checker:
             if "-" not in text or not doc.prose[i]:
                 continue
             if "<!--" in text:  # an inline comment is not rendered: IDs in it are not cited
-                text = _INLINE_COMMENT.sub("", text)
+                text = sub_comments(text, "")
             for fid in cite_re.findall(text):
                 out.append((i + 1, fid))
         self._cites[rel] = (fd, out)

@@ -235,7 +235,7 @@ def normalize_heading(text: str) -> str:
     """
     t = text
     if "<!--" in t:
-        t = _COMMENT.sub(" ", t)
+        t = sub_comments(t, " ")
     if "\\" in t:
         t = _MD_ESCAPE.sub(r"\1", t)
     t = _NUMBERING.sub("", t.strip(), count=1)
@@ -1397,9 +1397,42 @@ def _starts_block(line: str, p: int, indent: int) -> bool:
     return False
 
 
+def comment_spans(s: str):
+    """(start, end) of each closed HTML comment in s, as _COMMENT.finditer finds them, in linear time.
+
+    (``<!--.*?-->`` rescans the rest of the text from every unclosed ``<!--``: quadratic.)
+    """
+    pos = s.find("<!--")
+    while pos >= 0:
+        if s.startswith("<!-->", pos):
+            end = pos + 5
+        elif s.startswith("<!--->", pos):
+            end = pos + 6
+        else:
+            e = s.find("-->", pos + 4)
+            if e < 0:
+                return  # no later opener can close either
+            end = e + 3
+        yield pos, end
+        pos = s.find("<!--", end)
+
+
+def sub_comments(s: str, repl: str) -> str:
+    """_COMMENT.sub(repl, s) in linear time."""
+    out, last = [], 0
+    for a, b in comment_spans(s):
+        out.append(s[last:a])
+        out.append(repl)
+        last = b
+    if not out:
+        return s
+    out.append(s[last:])
+    return "".join(out)
+
+
 def _inline_comments(comments: list, i: int, raw: str) -> None:
-    for cm in _COMMENT.finditer(raw):
-        g = cm.group(0)
+    for a, b in comment_spans(raw):
+        g = raw[a:b]
         comments.append((i + 1, i + 1, g[4:-3] if len(g) >= 7 else ""))
 
 
