@@ -31,10 +31,23 @@ import time
 
 TIMES: dict[str, float] = {}
 CALLS: dict[str, int] = {}
+SLOW: dict[str, float] = {}  # time in calls over 2 ms
+GC = {"n": 0, "s": 0.0, "t0": 0.0}
+
+
+def _gc_cb(phase, info):
+    if phase == "start":
+        GC["t0"] = time.perf_counter()
+    else:
+        GC["n"] += 1
+        GC["s"] += time.perf_counter() - GC["t0"]
 
 
 def install_timers() -> None:
     """Wrap every on_* handler the plugin class defines (MkDocs registers them per instance)."""
+    import gc
+
+    gc.callbacks.append(_gc_cb)
     from mkdocs_reassign import plugin as mod
 
     cls = mod.ReassignPlugin
@@ -49,8 +62,11 @@ def install_timers() -> None:
                 try:
                     return fn(*args, **kwargs)
                 finally:
-                    TIMES[name] = TIMES.get(name, 0.0) + time.perf_counter() - t0
+                    dt = time.perf_counter() - t0
+                    TIMES[name] = TIMES.get(name, 0.0) + dt
                     CALLS[name] = CALLS.get(name, 0) + 1
+                    if dt > 0.002:  # slow single calls (a garbage collection, a big page) are worth seeing
+                        SLOW[name] = SLOW.get(name, 0.0) + dt
 
             return timed
 
@@ -60,11 +76,15 @@ def install_timers() -> None:
 def reset() -> None:
     TIMES.clear()
     CALLS.clear()
+    SLOW.clear()
+    GC.update(n=0, s=0.0)
 
 
 def snapshot() -> dict:
     return {"total_ms": 1000 * sum(v for k, v in TIMES.items() if k != "on_startup"),
-            "events_ms": {k: round(1000 * v, 3) for k, v in sorted(TIMES.items())}, "calls": dict(CALLS)}
+            "events_ms": {k: round(1000 * v, 3) for k, v in sorted(TIMES.items())}, "calls": dict(CALLS),
+            "slow_calls_ms": {k: round(1000 * v, 3) for k, v in sorted(SLOW.items())},
+            "gc": {"collections": GC["n"], "ms": round(1000 * GC["s"], 1)}}
 
 
 def cmd_build(a) -> int:

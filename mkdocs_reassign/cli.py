@@ -375,6 +375,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # e.g. -o into a folder that does not exist
+        where = f" {e.filename}" if getattr(e, "filename", None) else ""
+        print(f"mkdocs-reassign: error:{where}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # no traceback reaches the user (MKDOCS_REASSIGN_DEBUG=1 shows it)
+        if os.environ.get("MKDOCS_REASSIGN_DEBUG"):
+            raise
+        print(f"mkdocs-reassign: internal error: {type(e).__name__}: {e} "
+              "(please report it; MKDOCS_REASSIGN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

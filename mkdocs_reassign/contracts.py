@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -167,6 +168,13 @@ def _parse(raw: dict, file: str) -> Contract:
 
 def _read_contract(path: Path, display: str, problems: list[ContractProblem]) -> Contract | None:
     try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, /dev/zero would never end
+            problems.append(ContractProblem(display, 0, "contract is not a regular file", "replace it with a YAML file"))
+            return None
+        if st.st_size > 1_000_000:
+            problems.append(ContractProblem(display, 0, "contract file is larger than 1 MB", "split it with extends"))
+            return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         problems.append(ContractProblem(display, 0, f"cannot read contract: {e}", "save it as UTF-8 text"))

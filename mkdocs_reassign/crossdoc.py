@@ -62,7 +62,8 @@ def resolve(src_rel: str, dest: str) -> str | None:
 
 def check_links(rel: str, doc: ScannedDoc, files: set[str], dirs: set[str], features: dict[str, FeatureDoc],
                 registry: dict[str, str], id_pattern: str, diags: list[Diagnostic], unreadable=frozenset()) -> None:
-    targets: dict[str, str | None] = {}  # a page repeats its link targets: resolve each once
+    targets: dict[str, str | None] = {}  # a page repeats its link targets and texts: resolve each once
+    names: dict[str, list[str]] = {}
     for link in doc.links:
         dest = link.dest
         if dest in targets:
@@ -71,7 +72,12 @@ def check_links(rel: str, doc: ScannedDoc, files: set[str], dirs: set[str], feat
             target = targets[dest] = resolve(rel, dest)
         if target == "":
             continue
-        named = ids_in_link_text(link.text, id_pattern) if not link.image else []
+        if link.image:
+            named = []
+        elif link.text in names:
+            named = names[link.text]
+        else:
+            named = names[link.text] = ids_in_link_text(link.text, id_pattern)
         if target is None:
             diags.append(Diagnostic(rel, link.line, "broken-link", f"link to {link.dest!r} points outside docs_dir",
                                     "link to a page inside docs_dir, or use an absolute URL", column=link.col))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .contracts import Contract, ContractSet, Requirement, SectionSpec, validator
+from .contracts import Contract, ContractSet, Requirement, SectionSpec, load_schema, validator
 from .diagnostics import Diagnostic
 from .ids import Identity, from_h1, is_feature_id
 from .scan import Fence, ScannedDoc, Section
@@ -21,7 +22,7 @@ _DIAGRAM_LANGS = {"mermaid", "plantuml", "puml", "dot", "graphviz", "d2", "ditaa
 _ART_LANGS = {"", "text", "txt", "ascii", "plain", "plaintext", "art", "diagram"}
 
 
-@dataclass
+@dataclass(slots=True)  # one per requirement per doc: thousands on a big site
 class ReqResult:
     key: str  # "section:<id>" or "<requirement id>"
     label: str
@@ -41,6 +42,7 @@ class FeatureDoc:
     results: list[ReqResult] = field(default_factory=list)
     pending_related: list[tuple[Requirement, list[Section]]] = field(default_factory=list)
     _words: WordIndex | None = None
+    _by_norm: dict | None = field(default=None, repr=False, compare=False)  # heading name -> sections, while checking
 
     @property
     def id(self) -> str | None:
@@ -124,6 +126,8 @@ def analyze(rel: str, doc: ScannedDoc, contracts: ContractSet, options) -> Featu
     fd = FeatureDoc(rel, doc, ident, contract, reason, fm, diags)
     if contract is not None:
         _check_contract(fd)
+    fd._words = None  # only the checks above use it (words() rebuilds it on demand); serve keeps fd
+    fd._by_norm = None
     return fd
 
 
@@ -141,6 +145,8 @@ def _check_front_matter(rel: str, doc: ScannedDoc, diags: list[Diagnostic]) -> N
         diags.append(_diag(rel, 2, "front-matter", f"front matter is a {type(fm).__name__}, not a mapping",
                            "write key: value pairs between the --- lines"))
         return
+    if _quick_valid(fm, "feature-doc.schema.json"):
+        return  # valid for sure: no need for jsonschema (its import and its validation cost more than the rest of a doc)
     for e in sorted(validator("feature-doc.schema.json").iter_errors(fm), key=lambda e: [str(p) for p in e.absolute_path]):
         path = list(e.absolute_path)
         key = str(path[0]) if path else ""
@@ -150,12 +156,73 @@ def _check_front_matter(rel: str, doc: ScannedDoc, diags: list[Diagnostic]) -> N
         diags.append(_diag(rel, line, "front-matter", f"{where}: {msg}", "see schemas/feature-doc.schema.json"))
 
 
+def _quick_valid(fm: dict, schema_name: str) -> bool:
+    """True when fm certainly passes the schema; False means "ask jsonschema" (it may still pass)."""
+    rules = _quick_rules(schema_name)
+    if rules is None:
+        return False
+    for key, value in fm.items():
+        if key in rules:
+            rule = rules[key]
+            if rule is None or not rule(value):
+                return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _quick_rules(schema_name: str) -> dict | None:
+    """Per property, a check for the simple rules of the schema (strings with minLength/enum, arrays of such with
+    uniqueItems), None for a property with any other rule; None overall when the schema has more than
+    properties with additionalProperties true. Derived from the schema file, so it follows its edits."""
+    schema = load_schema(schema_name)
+    if set(schema) - {"$schema", "$id", "title", "description", "type", "properties", "additionalProperties"}:
+        return None
+    if schema.get("type") != "object" or schema.get("additionalProperties", True) is not True:
+        return None
+    return {key: _quick_rule(spec) for key, spec in (schema.get("properties") or {}).items()}
+
+
+def _quick_rule(spec):
+    if not isinstance(spec, dict) or set(spec) - {"type", "minLength", "enum", "items", "uniqueItems", "description", "title"}:
+        return None
+    kind = spec.get("type")
+    if kind == "string" and not {"items", "uniqueItems"} & set(spec):
+        least = spec.get("minLength", 0)
+        enum = spec.get("enum")
+        if not isinstance(least, int) or (enum is not None and not (isinstance(enum, list) and all(isinstance(x, str) for x in enum))):
+            return None
+        allowed = frozenset(enum) if enum is not None else None
+        return lambda v: type(v) is str and len(v) >= least and (allowed is None or v in allowed)
+    if kind == "array" and not {"minLength", "enum"} & set(spec):
+        item = _quick_rule(spec["items"]) if "items" in spec else (lambda v: True)
+        unique = spec.get("uniqueItems", False)
+        if item is None or not isinstance(unique, bool):
+            return None
+        return lambda v: type(v) is list and all(item(x) for x in v) and (not unique or len(set(v)) == len(v))
+    return None
+
+
 def find_sections(doc: ScannedDoc, norms: frozenset, level: int | None = None) -> list[Section]:
     return [s for s in doc.sections() if s.heading.norm in norms and (level is None or s.heading.level == level)]
 
 
+def _find_sections(fd: FeatureDoc, norms: frozenset, level: int | None = None) -> list[Section]:
+    """find_sections through a per-doc index by heading name (a contract asks for a dozen names)."""
+    idx = fd._by_norm
+    if idx is None:
+        idx = fd._by_norm = {}
+        for s in fd.doc.sections():
+            idx.setdefault(s.heading.norm, []).append(s)
+    hits = [s for n in norms if n in idx for s in idx[n]]
+    if level is not None:
+        hits = [s for s in hits if s.heading.level == level]
+    if len(hits) > 1 and len(norms) > 1:
+        hits.sort(key=lambda s: s.index)  # document order, as find_sections gives
+    return hits
+
+
 def _template_sections(fd: FeatureDoc) -> dict[str, list[Section]]:
-    return {spec.id: find_sections(fd.doc, spec.norms, spec.level) for spec in fd.contract.sections}
+    return {spec.id: _find_sections(fd, spec.norms, spec.level) for spec in fd.contract.sections}
 
 
 def _check_contract(fd: FeatureDoc) -> None:
@@ -186,7 +253,7 @@ def _check_contract(fd: FeatureDoc) -> None:
             s = secs[0]
             diags.append(_diag(rel, s.start, "required-section", f'section "{s.heading.text}" is empty',
                                "write its content or remove the heading", requirement=f"section:{spec.id}", contract=c.name))
-        fd.results.append(ReqResult(f"section:{spec.id}", spec.names[0], met, c.name))
+        fd.results.append(ReqResult(_section_key(spec.id), spec.names[0], met, c.name))
     # section-order
     if c.ordered:
         present = [(found[s.id][0], s) for s in specs if found[s.id]]
@@ -203,6 +270,11 @@ def _check_contract(fd: FeatureDoc) -> None:
         fd.results.append(ReqResult(req.id, req.description or req.id, _check_requirement(fd, req), req.contract or c.name))
 
 
+@lru_cache(maxsize=1024)
+def _section_key(spec_id: str) -> str:
+    return f"section:{spec_id}"  # one string shared by every doc
+
+
 def _alts(names: list[str]) -> str:
     return " or ".join(f'"{n}"' for n in names)
 
@@ -211,7 +283,7 @@ def _req_sections(fd: FeatureDoc, req: Requirement) -> list[Section] | None:
     """Sections a requirement looks in; None = the whole doc; [] = none of its sections exists."""
     if not req.section_names:
         return None
-    return find_sections(fd.doc, req.section_norms, req.section_level)
+    return _find_sections(fd, req.section_norms, req.section_level)
 
 
 def _check_requirement(fd: FeatureDoc, req: Requirement) -> bool:

@@ -6,6 +6,7 @@ from it, and the CLI validates mkdocs.yml's plugin block with `validate()`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,6 +54,10 @@ class Options:
     completion_box: bool = True
 
 
+# Options naming a file in site_dir: the plugin never writes outside it.
+SITE_PATHS = ("overview_page", "report_file")
+
+
 class OptionError(ValueError):
     def __init__(self, name: str, message: str):
         super().__init__(f"option '{name}': {message}")
@@ -71,6 +76,12 @@ def _check(name: str, kind: str, value):
             return None
         if not isinstance(value, str):
             raise OptionError(name, f"expected a string, got {type(value).__name__}")
+        if "\x00" in value:
+            raise OptionError(name, "a path cannot contain a NUL character")
+        if name in SITE_PATHS:
+            norm = posixpath.normpath(value.replace("\\", "/"))
+            if posixpath.isabs(norm) or norm == ".." or norm.startswith("../") or re.match(r"^[A-Za-z]:", norm):
+                raise OptionError(name, f"{value!r} must be a path inside the site (relative, without ..)")
         return value
     if kind == "str":
         if not isinstance(value, str) or not value:

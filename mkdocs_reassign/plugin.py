@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import fields as dataclass_fields
+from operator import attrgetter
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -11,8 +13,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import options as core_options
-from . import render, report as report_mod
-from .project import Checker, Report
+from . import render
+from .diagnostics import Diagnostic
+from .project import Checker, HeadLines, Report
 
 log = get_plugin_logger("reassign")
 
@@ -54,6 +57,12 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._derived_for: tuple | None = None  # (report, sessions by path, site-wide contract diagnostics)
         self._md_lines: dict[str, tuple] = {}  # path -> (parsed doc, len(markdown), first lines, line count)
         self._rel_urls: dict[tuple[str, str], str] = {}  # (url, page url) -> get_relative_url()
+        self._sessions_seen: tuple = ((), 0)  # (the sessions, a number that changes when one of them does)
+        self._boxes: dict[tuple[str, str], tuple] = {}  # (path, kind) -> (parsed doc, key, html)
+        self._banners: dict[str, tuple] = {}  # path -> (parsed doc, key, html)
+        self._sigs: dict[str, tuple] = {}  # path -> (parsed doc, results met, its JSON report entry)
+        self._overview_memo: tuple | None = None  # (key, html)
+        self._json_memo: tuple | None = None  # (key, text)
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
     def on_startup(self, *, command, dirty):
@@ -71,6 +80,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.checker is None or key != self._key:
             self.checker = Checker(root, config.docs_dir, opts)
             self.checker.config_name = os.path.basename(config.config_file_path or "mkdocs.yml")
+            self.checker.keep_lines = self.serving  # a build checks once; serve re-checks
             self._key = key
             self._baseline_stamp = None
         if opts.baseline:  # (re)read when it changed, so serve sees a new baseline
@@ -103,8 +113,11 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         except Exception as err:  # never abort serve; fail a strict build
             self.report = None
             log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")
+            _drop_unreadable(files, docs, config.docs_dir)
             return files
         rep = self.report
+        if not self.serving:
+            _release_for_render(self.checker, rep)
         for f in docs:
             if f.src_uri in rep.unreadable:
                 files.remove(f)
@@ -134,7 +147,10 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             for s in rep.sessions:
                 sessions.setdefault(s.rel, s)
             site_wide = [x for x in rep.active if x.rule == "contract" and not x.path.startswith(rep.docs_prefix)]
-            d = self._derived_for = (rep, sessions, site_wide)
+            seen, n = self._sessions_seen
+            if len(seen) != len(rep.sessions) or any(a is not b for a, b in zip(seen, rep.sessions)):
+                self._sessions_seen = (tuple(rep.sessions), n + 1)
+            d = self._derived_for = (rep, sessions, site_wide, self._sessions_seen[1])
         return d
 
     def _markdown(self, markdown: str, rel: str, rep: Report) -> str:
@@ -202,7 +218,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             n_md = hit[3]  # same file (same parsed doc), same length, same start: same line count
         else:
             n_md = markdown.count("\n") + 1
-            self._md_lines[rel] = (fd, len(markdown), head, n_md)
+            if self.serving:
+                self._md_lines[rel] = (fd, len(markdown), head, n_md)
         offset = _offset_n(fd.doc.lines, n_md, head)
         if offset is None or not (self.opts.findings_box or self.opts.completion_box):
             return markdown
@@ -219,7 +236,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         p = 0
         for _ in range(i):  # start of line i
             p = markdown.index("\n", p) + 1
-        return markdown[:p] + "\n" + "\n\n".join(boxes) + "\n" + "\n" + markdown[p:]
+        head = markdown[:p]  # str.replace at the start copies the page once; slicing and joining copies it twice
+        return markdown.replace(head, head + "\n" + "\n\n".join(boxes) + "\n\n", 1)
 
     def on_page_content(self, html, page, config, files):
         rep = self.report
@@ -233,9 +251,10 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
     def _content(self, html, page, files, rep: Report) -> str:
         rel = page.file.src_uri
-        _rep, sessions, site_wide = self._derived(rep)
+        _rep, sessions, site_wide, sessions_n = self._derived(rep)
         uris = files.src_uris
-        rel_urls = self._rel_urls
+        memo = self.serving  # a build renders each page once: nothing to reuse
+        rel_urls = self._rel_urls if memo else {}
         if len(rel_urls) > 200_000:
             rel_urls.clear()
 
@@ -269,31 +288,114 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                 return render.attention_table(s, rep.finding_registry, resolve)
             fd = rep.features[rel]
             found = rep.findings_of(fd.id) if fd.id else []
+            # a box is re-rendered only when what it shows may have changed: the parsed doc (same object = same
+            # file), the findings (same session objects), related titles and every link it holds
             if kind == "findings-box":
-                return render.findings_box(fd, found, resolve)
+                return self._box(rel, kind, fd, lambda: (sessions_n, page.url, tuple(resolve(f.session, "") for f in found)),
+                                 lambda: render.findings_box(fd, found, resolve))
             related = []
             ids = list(dict.fromkeys([*(x for r in (fd.front_matter.get("related") or []) if isinstance(r, str) for x in [r]),
                                       *(fid for req, _ in fd.pending_related for fid in req.related)]))
             for rid in ids:
                 target = rep.registry.get(rid)
                 related.append((rid, rep.features[target].title if target else None, target))
-            return render.completion_box(fd, found, related, resolve)
+            return self._box(rel, kind, fd,
+                             lambda: (sessions_n, page.url, tuple(r.met for r in fd.results) if fd.pending_related else None,
+                                      tuple(related), tuple(resolve(t, "") for _r, _t, t in related if t)),
+                             lambda: render.completion_box(fd, found, related, resolve))
 
-        if "<!-- reassign:" in html:
-            html = _sub_placeholders(html, sub)
-        if "<!-- reassign:overview -->" in html:
+        overview_html = None
+
+        def overview():
+            nonlocal used, overview_html
             used = True
-            html = html.replace("<!-- reassign:overview -->", render.overview(rep, resolve))
+            if overview_html is None:
+                overview_html = self._overview(rep, resolve, page.url, sessions_n)
+            return overview_html
+
+        parts = _fill_placeholders(html, sub, overview)
+        banner = None
         if self._banner_on():
             diags = [d for d in rep.for_doc(rel) if not d.waived and d.severity != "off"]
             if rel in rep.features:
                 diags += site_wide
             if diags:
                 used = True
-                html = render.banner(diags, _anchor_finder(page, rep, rel)) + html
-        if used:
-            html = render.STYLE + html
+                banner = self._banner(page, rep, rel, diags)
+        if parts is None and not used:
+            return html
+        out = [render.STYLE] if used else []
+        if banner is not None:
+            out.append(banner)
+        if parts is None:
+            out.append(html)
+            return "".join(out)
+        pieces, pos = parts
+        out.extend(pieces)
+        # html[:pos] is where the placeholders were; replacing that prefix copies the long rest of the page once
+        return html.replace(html[:pos], "".join(out), 1)
+
+    def _banner(self, page, rep: Report, rel: str, diags: list) -> str:
+        if not self.serving:
+            return render.banner(diags, _anchor_finder(page, rep, rel))
+        obj = rep.features.get(rel) or self._derived(rep)[1].get(rel)
+        toc: list = []
+
+        def walk(items):
+            for it in items:
+                toc.append((it.title, it.id))
+                walk(it.children)
+
+        walk(page.toc.items if page.toc else [])
+        key = (tuple(map(_DIAG_FIELDS, diags)), tuple(toc))
+        hit = self._banners.get(rel)
+        if hit is not None and hit[0] is obj and hit[1] == key:
+            return hit[2]
+        html = render.banner(diags, _anchor_finder(page, rep, rel))
+        self._banners[rel] = (obj, key, html)
         return html
+
+    def _box(self, rel: str, kind: str, fd, keyfn, make) -> str:
+        if not self.serving:
+            return make()
+        key = keyfn()
+        hit = self._boxes.get((rel, kind))
+        if hit is not None and hit[0] is fd and hit[1] == key:
+            return hit[2]
+        html = make()
+        self._boxes[(rel, kind)] = (fd, key, html)
+        return html
+
+    def _overview(self, rep: Report, resolve, page_url: str, sessions_n: int) -> str:
+        """render.overview, reused while no feature's report entry, finding or link changed."""
+        if not self.serving:
+            return render.overview(rep, resolve)
+        sigs = self._feature_sigs(rep)
+        key = (sessions_n, page_url, sigs, tuple(resolve(rel, "") for rel in rep.features)) if sigs is not None else None
+        memo = self._overview_memo
+        if key is not None and memo is not None and memo[0] == key:
+            return memo[1]
+        html = render.overview(rep, resolve)
+        self._overview_memo = (key, html) if key is not None else None
+        return html
+
+    def _feature_sigs(self, rep: Report) -> tuple | None:
+        """Per feature, its entry in the JSON report (the data the overview and the report show), or None."""
+        out = []
+        sigs = self._sigs
+        from . import report as report_mod
+
+        try:
+            for rel, fd in rep.features.items():
+                mets = tuple(r.met for r in fd.results) if fd.pending_related else None
+                hit = sigs.get(rel)
+                if hit is None or hit[0] is not fd or hit[1] != mets:
+                    one = _OneFeature(rep, rel, fd)
+                    hit = sigs[rel] = (fd, mets, report_mod.report_data(one)["features"][0])
+                out.append((rel, hit[2]))
+        except Exception:  # report_data wants more than one feature's view: no memo
+            return None
+        return tuple(out)
 
     def _banner_on(self) -> bool:
         b = self.opts.banner
@@ -302,10 +404,47 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     def on_post_build(self, config):
         if self.report is None or not self.opts.report_file:
             return
+        from . import report as report_mod  # here, not at import: it pulls in xml.sax (and with it urllib, ssl)
+
+        path = os.path.join(config.site_dir, self.opts.report_file)
         try:
-            report_mod.write_json_report(os.path.join(config.site_dir, self.opts.report_file), self.report)
+            rep = self.report
+            sigs = self._feature_sigs(rep) if self.serving else None
+            if sigs is None:  # a plain build writes it once: no memo
+                report_mod.write_json_report(path, rep)
+                return
+            # serve: reuse the text while no feature entry, session or diagnostic changed
+            key = (self._derived(rep)[3], rep.docs_prefix, sigs, tuple(map(_DIAG_FIELDS, rep.diagnostics)))
+            memo = self._json_memo
+            if memo is not None and memo[0] == key:
+                report_mod.atomic_write(path, memo[1])
+                return
+            self._json_memo = None
+            report_mod.write_json_report(path, rep)
+            with open(path, "rb") as f:
+                self._json_memo = (key, f.read())
         except OSError as err:
             log.warning(f"mkdocs-reassign: cannot write {self.opts.report_file}: {err}")
+
+
+def _drop_unreadable(files, docs, docs_dir: str) -> None:
+    """After an internal error: still leave out the files MkDocs itself would die on (undecodable
+    pages, FIFOs, dangling links), so that the build and serve go on. Never raises."""
+    from .project import MARKDOWN_EXTENSIONS, check_other_file, read_source
+
+    for f in docs:
+        try:
+            rel = f.src_uri
+            path = os.path.join(docs_dir, rel)
+            if rel.endswith(MARKDOWN_EXTENSIONS):
+                problem = read_source(path, rel).error
+            else:
+                problem = check_other_file(path)
+            if problem:
+                files.remove(f)
+                log.warning(f"{rel}: read-error: {problem[0] if isinstance(problem, tuple) else problem} (left out of the site)")
+        except Exception:  # noqa: BLE001 - this is the last line of defence
+            continue
 
 
 def _offset(src_lines: list[str], md_lines: list[str]) -> int | None:
@@ -336,24 +475,75 @@ def _head(text: str, n: int) -> list[str]:
     return out
 
 
-def _sub_placeholders(html: str, sub) -> str:
-    """_PH_RE.sub(sub, html), finding candidates with str.find (a regex scan of a whole page is slow)."""
+_OVERVIEW = "<!-- reassign:overview -->"
+_DIAG_FIELDS = attrgetter(*(f.name for f in dataclass_fields(Diagnostic)))
+
+
+def _fill_placeholders(html: str, sub, overview) -> tuple[list[str], int] | None:
+    """``_PH_RE.sub(sub, html).replace(_OVERVIEW, overview())`` in one pass, as (the pieces that replace
+    html[:pos], pos), or None when nothing matched. Candidates are found with str.find: a regex scan of a whole
+    page is several times slower. (sub's output never holds a marker: render escapes what it takes from docs.)"""
     out = []
     pos = 0
     i = html.find("<!-- reassign:")
     while i >= 0:
         m = _PH_RE.match(html, i)
-        if m is None:
+        if m is not None:
+            out.append(html[pos:i])
+            out.append(sub(m))
+            pos = m.end()
+        elif html.startswith(_OVERVIEW, i):
+            out.append(html[pos:i])
+            out.append(overview())
+            pos = i + len(_OVERVIEW)
+        else:
             i = html.find("<!-- reassign:", i + 1)
             continue
-        out.append(html[pos:i])
-        out.append(sub(m))
-        pos = m.end()
         i = html.find("<!-- reassign:", pos)
     if not out:
-        return html
-    out.append(html[pos:])
-    return "".join(out)
+        return None
+    return out, pos
+
+
+def _release_for_render(checker: Checker, rep: Report) -> None:
+    """A build checks once: free what rendering never reads, before MkDocs fills memory with pages.
+
+    Feature docs keep their identity, headings and results; their lines shrink to the first few (the rest is
+    read again from the file if anything asks), links, fences, comments and prose go. Serve keeps it all."""
+    checker.forget()
+    for rel, fd in rep.features.items():
+        doc = fd.doc
+        if not isinstance(doc.lines, HeadLines):
+            doc.lines = HeadLines(doc.lines, doc.fm_end + 8, os.path.join(checker.docs_dir, rel))
+        for name in ("fences", "links", "comments", "prose", "ref_defs", "html_blocks"):
+            if hasattr(doc, name):
+                setattr(doc, name, _Released(name))
+        doc._sections = None  # recomputed on demand from the headings
+
+
+class _Released:
+    """Stands for a part of a parsed doc freed by _release_for_render: any use fails loudly, never silently."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _fail(self, *_a, **_k):
+        raise RuntimeError(f"ScannedDoc.{self.name} is released after the check of a build (read it in on_files)")
+
+    __iter__ = __len__ = __getitem__ = __contains__ = __bool__ = _fail
+
+
+class _OneFeature:
+    """What report_data reads of a Report, narrowed to one feature (its entry is that feature's memo key)."""
+
+    def __init__(self, rep: Report, rel: str, fd):
+        self.features = {rel: fd}
+        self.sessions = []
+        self.diagnostics = []
+        self.docs_prefix = rep.docs_prefix
+        self.findings_of = rep.findings_of
 
 
 def _anchor_finder(page, rep: Report, rel: str):

@@ -12,6 +12,8 @@ import os
 import posixpath
 import re
 import stat
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from . import crossdoc, features, findings, waivers
@@ -24,6 +26,7 @@ MAX_BYTES = 20 * 1024 * 1024
 # What MkDocs reads as pages (mkdocs.utils.markdown_extensions): a page it cannot decode kills the build.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 _INLINE_COMMENT = re.compile(r"<!--.*?-->")
+_CITE_HINT = re.compile(r"-[0-9]|<!--")
 
 
 @dataclass
@@ -207,6 +210,8 @@ class Checker:
         self._links: dict[str, tuple[object, int, list[Diagnostic]]] = {}
         self._link_env: tuple | None = None
         self._link_gen = 0
+        # False for a one-shot run (mkdocs build): a feature doc's lines shrink to the first few once checked
+        self.keep_lines = True
 
     def _contracts_stamp(self):
         d = self.options.contracts_dir
@@ -276,7 +281,7 @@ class Checker:
                 inside = {f for f in files if f.startswith(d + "/")}
                 unreadable |= inside
                 diags.append(Diagnostic(d, 0, "read-error", f"symbolic link loop: {d} leads back to {ancestor or 'docs_dir'}",
-                                        f"remove or retarget the link; the {len(inside)} file(s) reached through it are left out of the site"))
+                                        "remove or retarget the link; the files reached through it are left out of the site"))
         md = sorted(f for f in files if _is_markdown(f) and f not in unreadable)
         for rel in sorted(files):
             if rel in unreadable or _is_markdown(rel) or (sources and rel in sources):
@@ -309,6 +314,12 @@ class Checker:
                 doc = scan(src.text or "")
                 if kind == "feature":
                     obj = features.analyze(rel, doc, self.contracts, opts)
+                    if not self.keep_lines:
+                        self._cites_of(rel, obj)  # the last reader of every line
+                        doc.lines = HeadLines(doc.lines, doc.fm_end + 8, os.path.join(self.docs_dir, rel))
+                        doc.prose = bytes(doc.prose)  # one byte per line, read the same way (truthy or not)
+                        for h in doc.headings:  # the same few names in every doc
+                            h.text, h.norm = sys.intern(h.text), sys.intern(h.norm)
                 else:
                     obj = findings.parse_session(rel, doc, self.registry_types, opts.id_pattern)
                     findings.check_session(obj, self.registry_types)
@@ -383,6 +394,15 @@ class Checker:
         return Report(diags, feats, registry, sessions, defined, unreadable, self.contracts, reg, prefix, by_path)
 
 
+    def forget(self) -> None:
+        """Drop the per-file caches (a one-shot build keeps no Checker state after its only run)."""
+        self._cache.clear()
+        self._stat.clear()
+        self._links.clear()
+        self._cites.clear()
+        self._kinds.clear()
+        self._link_env = None
+
     def _check_links(self, rel, obj, readable, dirs, feats, registry, diags, unreadable) -> None:
         """crossdoc.check_links, reusing the last result while neither the doc nor anything its links resolve against changed."""
         hit = self._links.get(rel)
@@ -401,30 +421,86 @@ class Checker:
             return hit[1]
         doc = fd.doc
         cite_re = self.registry_types.cite_re
+        prose = doc.prose
+        lines = [t if "-" in t and prose[i] else "" for i, t in enumerate(doc.lines)]
+        # A cited ID ends in -NNN, so only a line with a dash before a digit (or a comment, whose removal
+        # could join one) can hold one: find those lines in one pass, not with a regex call per line.
+        blob = "\n".join(lines)
         out = []
-        for i, text in enumerate(doc.lines):
-            if "-" not in text or not doc.prose[i]:
+        line = last = 0
+        seen = -1
+        for m in _CITE_HINT.finditer(blob):
+            line += blob.count("\n", last, m.start())
+            last = m.start()
+            if line == seen:
                 continue
+            seen = line
+            text = lines[line]
             if "<!--" in text:  # an inline comment is not rendered: IDs in it are not cited
                 text = sub_comments(text, "")
             for fid in cite_re.findall(text):
-                out.append((i + 1, fid))
+                out.append((line + 1, fid))
         self._cites[rel] = (fd, out)
         return out
 
 
+class HeadLines(Sequence):
+    """A checked doc's lines, of which only the first ``keep`` stay in memory; reads as the list it replaces
+    (the rest is read again from the file on demand). For one-shot runs, where nothing reads past the front."""
+
+    __slots__ = ("_n", "_head", "_path")
+
+    def __init__(self, lines, keep: int, path: str):
+        self._n = len(lines)
+        self._head = list(lines[:keep])
+        self._path = path
+
+    def _all(self) -> list[str]:
+        lines = scan(read_source(self._path, "").text or "").lines
+        return lines if len(lines) == self._n else self._head + [""] * (self._n - len(self._head))
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        head = self._head
+        if isinstance(i, slice):
+            start, stop, step = i.indices(self._n)
+            return head[start:stop] if step == 1 and stop <= len(head) else self._all()[i]
+        if -self._n <= i < 0:
+            i += self._n
+        return head[i] if 0 <= i < len(head) else self._all()[i]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other):
+        return self._all() == (other._all() if isinstance(other, HeadLines) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def walk_docs(docs_dir: str) -> list[str]:
-    """Every file under docs_dir as MkDocs sees it (dot-files and dot-folders left out); symlink loops are safe."""
+    """Every file under docs_dir as MkDocs sees it (dot-files and dot-folders left out); symlink loops are safe.
+
+    A folder that links back to one of its ancestors is not descended into, but its own files are
+    listed (as MkDocs lists them), so that Checker.run reports the loop and leaves them out of the site.
+    A folder reached twice through different links (no loop) is walked once.
+    """
     out = []
     root = os.path.abspath(docs_dir)
-    seen_dirs = set()
+    seen_dirs: set[str] = set()
+    chains: dict[str, frozenset] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         real = os.path.realpath(dirpath)
-        if real in seen_dirs:
+        parent = chains.get(os.path.dirname(dirpath), frozenset())
+        looped = real in parent
+        if not looped and real in seen_dirs:
             dirnames[:] = []
             continue
         seen_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        chains[dirpath] = parent | {real}
+        dirnames[:] = [] if looped else sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         for fn in filenames:
             if fn.startswith("."):

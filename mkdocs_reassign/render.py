@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Callable
 
@@ -21,12 +22,27 @@ STYLE = """<style>
 .reassign-banner{border:1px solid #ff9100;border-left:6px solid #ff9100;background:#fff8e6;color:#3b2a00;padding:.6em 1em;margin:0 0 1em;border-radius:4px}
 .reassign-banner ul{margin:.3em 0 .2em 1.2em;padding:0}
 .reassign-banner code{background:rgba(0,0,0,.06);padding:0 .2em}
+.reassign-overview{overflow-x:auto;max-width:100%;margin:1em 0}.reassign-overview table{font-size:.8em;border-collapse:collapse}
+.reassign-overview td,.reassign-overview th{border:1px solid #d0d7de;padding:.25em .5em;text-align:left;white-space:nowrap}
 .reassign-met{color:#1a7f37}.reassign-unmet{color:#cf222e;font-weight:700}
 </style>"""
 
 
 def e(text) -> str:
     return escape(str(text), quote=True)
+
+
+_SCHEME = re.compile(r"^[\x00-\x20]*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _href(url) -> str:
+    """An escaped href that can only be a relative link or http(s): a docs file named
+    "javascript:alert(1).md" must not become a javascript: URL when a resolver hands back its path."""
+    url = str(url)
+    m = _SCHEME.match(url.replace("\t", "").replace("\n", "").replace("\r", ""))  # as a browser's URL parser reads it
+    if m and m.group(1).lower() not in ("http", "https"):
+        url = "./" + url.lstrip("\x00\x20\t\n\r\f")
+    return e(url)
 
 
 # ------------------------------------------------------------------ attention table
@@ -36,7 +52,7 @@ def attention_table(s: Session, reg: Registry, resolve: Resolver | None = None) 
     rows = []
     for typ, ids in expected_rows(s, reg):
         if resolve:
-            cell = ", ".join(f'<a href="{e(resolve(s.rel, _anchor(i)))}">{e(i)}</a>' for i in ids) or "-"
+            cell = ", ".join(f'<a href="{_href(resolve(s.rel, _anchor(i)))}">{e(i)}</a>' for i in ids) or "-"
         else:
             cell = ", ".join(e(i) for i in ids) or "-"
         rows.append(f"<tr><td>{e(typ.emoji)} <strong>{e(typ.label)}</strong></td><td>{len(ids)}</td><td>{cell}</td></tr>")
@@ -80,7 +96,7 @@ def findings_box(fd: FeatureDoc, found: list[Finding], resolve: Resolver) -> str
             state = " <em>(decided)</em>" if f.decided else ""
             cls = ' class="reassign-decided"' if f.decided else ""
             href = resolve(f.session, _anchor(f.id))
-            items.append(f'<tr{cls}><td>{e(label)}</td><td><a href="{e(href)}">{e(f.id)}</a></td><td>{e(f.title)}{state}</td></tr>')
+            items.append(f'<tr{cls}><td>{e(label)}</td><td><a href="{_href(href)}">{e(f.id)}</a></td><td>{e(f.title)}{state}</td></tr>')
         body = "<table><thead><tr><th>Severity</th><th>ID</th><th>Title</th></tr></thead><tbody>" + "".join(items) + "</tbody></table>"
     fid = e(fd.id or "?")
     return f'<div class="reassign-box reassign-findings" data-reassign="findings"><p class="reassign-title">Findings for {fid}</p>{body}</div>'
@@ -111,7 +127,7 @@ def completion_box(fd: FeatureDoc, found: list[Finding], related: list[tuple[str
     rel_items = []
     for rid, title, target in related:
         if target:
-            rel_items.append(f'<a href="{e(resolve(target, ""))}">{e(rid)}: {e(title or "")}</a>')
+            rel_items.append(f'<a href="{_href(resolve(target, ""))}">{e(rid)}: {e(title or "")}</a>')
         else:
             rel_items.append(f"{e(rid)} <em>(no doc)</em>")
     ready = '<span class="reassign-ready-yes">Yes</span>' if c["ready"] else '<span class="reassign-ready-no">No</span>'
@@ -171,7 +187,7 @@ def overview(report, resolve: Resolver) -> str:
         n_open = sum(c["open"].values())
         ready = "Yes" if c["ready"] else "No"
         rows.append(
-            f'<tr data-feature="{e(fd.id or "")}"><td><a href="{e(resolve(fd.rel, ""))}">{e(fd.id or "(no ID)")}</a></td><td>{e(fd.title)}</td>'
+            f'<tr data-feature="{e(fd.id or "")}"><td><a href="{_href(resolve(fd.rel, ""))}">{e(fd.id or "(no ID)")}</a></td><td>{e(fd.title)}</td>'
             f"<td>{c['met']}/{c['total']}</td><td>{n_open}</td><td>{c['open_critical']}</td><td>{ready}</td>{cells}</tr>"
         )
     return (

@@ -207,6 +207,16 @@ def write_json_report(path: str, rep) -> None:
     atomic_write(path, json.dumps(report_data(rep), indent=1, ensure_ascii=False) + "\n")
 
 
+def _mode_for(path: str) -> int:
+    """The mode of the file being replaced, else what open() would give a new file (0666 less the umask)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def atomic_write(path: str, text: str | bytes) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -214,6 +224,7 @@ def atomic_write(path: str, text: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600: a site file the web server could not read
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -4,7 +4,8 @@ It finds what the checks need, each with a 1-based line number counted in the
 source file (front matter included): front matter, ATX headings, fenced code,
 HTML blocks and comments, inline and reference links, and the prose lines.
 It never renders Markdown.  Block structure follows CommonMark 0.31.2 as
-markdown-it-py implements it (the tests use markdown-it-py as an oracle):
+markdown-it-py parses it (tests/test_scan_oracle.py holds it to markdown-it-py
+on every spec example and on generated documents):
 
 * containers: block quotes and bullet/ordered list items, nested, with lazy
   paragraph continuation and the rules for when a list item may interrupt a
@@ -12,18 +13,25 @@ markdown-it-py implements it (the tests use markdown-it-py as an oracle):
 * leaves: ATX headings, fenced code (``` and ~~~, up to 3 spaces of indent,
   also inside list items and block quotes), indented code, HTML blocks (the
   seven start conditions; comments are type 2), thematic breaks, setext
-  underlines (they end a paragraph; setext headings are not reported), link
-  reference definitions (on one line, with an optional title on the next
-  line) and paragraphs;
-* inlines (only in paragraphs and headings): links and images, inline,
+  underlines (they end a paragraph; setext headings are not reported: only
+  ATX headings open sections), link reference definitions (also spanning
+  lines) and paragraphs;
+* inlines (in paragraphs and ATX headings): links and images, inline and
   full/collapsed/shortcut reference, with code spans, backslash escapes,
-  autolinks and raw HTML taking precedence, link text that may span lines and
-  destinations with balanced parentheses.  Destinations are unescaped
-  (backslash escapes and entity references) but not percent-decoded.
+  autolinks and raw HTML taking precedence; link text may span lines and
+  destinations may hold balanced parentheses.  Destinations are unescaped
+  (backslash escapes, entity references) but not percent-decoded.
+
+Where markdown-it departs from the spec the scanner follows markdown-it: a
+block quote continues whatever the indentation before its ``>``; a line below
+a list item paragraph ends it when it starts any block, whatever its
+indentation (except a list marker indented 4+ columns), and an HTML block of
+type 7 never does; a line a block quote takes lazily is checked again, its
+indentation ignored, by the quotes nested in it.  Tabs count to tab stops of
+4 from the start of the line.
 
 Headings inside fenced code, indented code, HTML blocks or HTML comments do not
-exist.  Tabs are expanded (tab stop 4) wherever they affect block structure.
-Any text is accepted; ``scan`` never raises.
+exist.  Any text is accepted; ``scan`` never raises.
 """
 
 from __future__ import annotations
@@ -200,7 +208,6 @@ _HTML_KINDS: list[tuple[re.Pattern, re.Pattern | None, bool]] = [
     (re.compile(r"(?:" + _OPEN_TAG + "|" + _CLOSE_TAG + r")\s*$"), None, False),
 ]
 _COMMENT = re.compile(r"<!---?>|<!--.*?-->", re.S)
-_COMMENT_OPEN = re.compile(r"<!--(?:-?>)?")
 
 _FM_OPEN = re.compile(r"^-{3}[ \t]*$")
 _FM_CLOSE = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
@@ -208,6 +215,10 @@ _FM_CLOSE = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
 # inline
 _INLINE_SPECIAL = re.compile(r"[\\`<\[\]]|!\[")
 _BACKTICKS = re.compile(r"`+")
+_ANGLE_DEST = re.compile(r"<((?:[^<>\n\\]|\\[\s\S])*)>")
+_REF_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999})\]", re.S)
+_DEST_RUN = re.compile(r"[^\x00-\x20\x7f()\\]+")
+_SIMPLE_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^\x00-\x20\x7f()\\<]*)\)")
 _SIMPLE_INLINE_DEST = re.compile(r"([^\x00-\x20\x7f()\\<]+)\)")
 _SIMPLE_DEST = re.compile(r"[^\x00-\x20\x7f()\\<]*")
 _AUTOLINK = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\x00-\x20]*")
@@ -380,18 +391,8 @@ def _valid_link(url: str) -> bool:
 def _parse_dest(s: str, pos: int, n: int) -> tuple[str, int] | None:
     """A link destination at ``pos``: (unescaped destination, end) or None."""
     if pos < n and s[pos] == "<":
-        k = pos + 1
-        while k < n:
-            c = s[k]
-            if c == "\n" or c == "<":
-                return None
-            if c == ">":
-                return _unescape(s[pos + 1 : k]), k + 1
-            if c == "\\" and k + 1 < n:
-                k += 2
-                continue
-            k += 1
-        return None
+        m = _ANGLE_DEST.match(s, pos, n)
+        return (_unescape(m.group(1)), m.end()) if m is not None else None
     m = _SIMPLE_DEST.match(s, pos)
     k = m.end()
     if k > pos and (k >= n or s[k] == ")" or s[k] == " " or s[k] < " "):
@@ -399,7 +400,13 @@ def _parse_dest(s: str, pos: int, n: int) -> tuple[str, int] | None:
         return (_unescape(d) if "&" in d else d), k
     level = 0
     k = pos
+    run = _DEST_RUN.match
     while k < n:
+        r = run(s, k)
+        if r is not None:
+            k = r.end()
+            if k >= n:
+                break
         c = s[k]
         if c == " " or c < " " or c == "\x7f":
             break
@@ -554,26 +561,24 @@ def _html_inline_end(s: str, i: int, n: int, finder: _Finder) -> int:
 
 
 def _label_end(s: str, pos: int, n: int) -> int:
-    """Index of the ']' closing the label that opens at s[pos] == '[', or -1."""
-    level = 1
-    k = pos + 1
-    while k < n:
-        c = s[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "[":
-            level += 1
-        elif c == "]":
-            level -= 1
-            if level == 0:
-                return k
-        k += 1
-    return -1
+    """Index of the ']' closing the link label that opens at s[pos] == '[': -1 when there is none,
+    -2 when the label holds brackets (then it names no definition: the link fails).
+
+    A label holds at most 999 characters (CommonMark 4.7), so the scan is bounded.
+    """
+    m = _REF_LABEL.match(s, pos)
+    if m is not None:
+        return m.end() - 1
+    k = s.find("]", pos + 1, pos + 1002)
+    k = k if k >= 0 else min(n, pos + 1002)
+    return -2 if s.find("[", pos + 1, k) >= 0 else -1
 
 
-def _link_after(s: str, close: int, text_start: int, n: int, defs: dict) -> tuple[str, int] | None:
-    """Try to complete a link whose text ends at s[close] == ']'. Return (destination, end)."""
+def _link_after(s: str, close: int, text_start: int, n: int, defs: dict, image: bool = False) -> tuple[str, int] | None:
+    """Try to complete a link whose text ends at s[close] == ']'. Return (destination, end).
+
+    (As in markdown-it, an image whose "(...)" fails does not fall back to a reference.)
+    """
     pos = close + 1
     if pos < n and s[pos] == "(":
         m = _SIMPLE_INLINE_DEST.match(s, pos + 1)
@@ -607,6 +612,8 @@ def _link_after(s: str, close: int, text_start: int, n: int, defs: dict) -> tupl
         pos += 1
         if not parse_ref:
             return href, pos
+        if image:
+            return None
     if not defs:
         return None
     label = None
@@ -615,16 +622,39 @@ def _link_after(s: str, close: int, text_start: int, n: int, defs: dict) -> tupl
         if le >= 0:
             label = s[pos + 1 : le]
             pos = le + 1
+        elif le == -2:
+            return None
         else:
             pos = close + 1
     else:
         pos = close + 1
     if not label:
+        if close - text_start > 999:
+            return None  # too long to be a link label
         label = s[text_start:close]
     d = defs.get(normalize_label(label))
     if d is None:
         return None
     return d[0], pos
+
+
+def _simple_links(s: str) -> list[tuple[int, int, int, str, bool]] | None:
+    """The links of a run whose every bracket belongs to a plain ``[text](dest)``; None otherwise.
+
+    Then no bracket can pair differently, so the full algorithm would find
+    exactly these links.
+    """
+    if "`" in s or "\\" in s or "<" in s or "![" in s:
+        return None
+    out = []
+    for m in _SIMPLE_LINK.finditer(s):
+        d = m.group(2)
+        if "&" in d or (":" in d and not _valid_link(d)):
+            return None
+        out.append((m.start(), m.end(1), m.end(), d, False))
+    if len(out) != s.count("[") or len(out) != s.count("]"):
+        return None
+    return out
 
 
 def _inline_links(s: str, defs: dict) -> list[tuple[int, int, int, str, bool]]:
@@ -679,7 +709,13 @@ def _inline_links(s: str, defs: dict) -> list[tuple[int, int, int, str, bool]]:
             start, text_start, image, ser = openers.pop()
             if not image and ser < floor:
                 continue
-            res = _link_after(s, i, text_start, n, defs)
+            res = _link_after(s, i, text_start, n, defs, image)
+            if res is None and image and ser >= floor:
+                # markdown-it then reads the '[' after the '!' as a link
+                res = _link_after(s, i, text_start, n, defs)
+                if res is not None:
+                    image = False
+                    start += 1
             if res is None:
                 continue
             dest, end = res
@@ -699,6 +735,7 @@ def _inline_links(s: str, defs: dict) -> list[tuple[int, int, int, str, bool]]:
 # the scanner
 
 _PARA, _FENCE, _HTML, _ICODE = 1, 2, 3, 4
+_MAX_NEST = 32  # block quotes and list items (markdown-it's commonmark preset gives up at 20)
 # a line starting with any other character continues a paragraph (lazily if need be)
 _SPECIAL_START = " \t>#`~<-+*_=0123456789"
 
@@ -783,7 +820,17 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
                     _inline_comments(comments, i, raw)
                 continue
         elif leaf == _FENCE:
-            if not nc and f_char not in raw and "\t" not in raw:
+            if not nc and "\t" not in raw:
+                # at top level: the closing fence, or a line of the body
+                if raw[:4].lstrip(" ")[:1] == f_char:
+                    k = len(raw) - len(raw.lstrip(" "))
+                    fc = _FENCE_CLOSE[f_char].match(raw, k)
+                    if fc and len(fc.group(1)) >= f_len:
+                        f_obj.end = i + 1
+                        f_obj.closed = True
+                        prose[i] = False
+                        leaf = 0
+                        continue
                 if f_off and raw[:1] == " ":
                     f_body.append(raw[min(f_off, len(raw) - len(raw.lstrip(" "))) :])
                 else:
@@ -801,10 +848,36 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
                         leaf = 0
                     after_def = False
                     continue
+            elif c0 == "`" or c0 == "~":
+                # a fence at column 0 ends the paragraph and every open container
+                fo = _FENCE_OPEN.match(raw)
+                if fo is not None and not (c0 == "`" and "`" in raw[fo.end() :]):
+                    if leaf:
+                        if pdef or bracket:
+                            _flush_para(doc, runs, para, bracket, pdef)
+                        para = []
+                        bracket = pdef = False
+                    if nc:
+                        containers = []
+                        nc = 0
+                        blank_ok = True
+                        empty_items = False
+                    after_def = False
+                    info = raw[fo.end() :].strip(" \t")
+                    f_body = []
+                    f_obj = Fence(info, _LANG_END.split(info, maxsplit=1)[0].lower() if info else "", i + 1, n_lines, False, f_body)
+                    fences.append(f_obj)
+                    f_char = c0
+                    f_len = fo.end()
+                    f_off = 0
+                    leaf = _FENCE
+                    prose[i] = False
+                    continue
             elif c0 == "#":
                 # an ATX heading at column 0 ends the paragraph and every open container
-                hm = _ATX_OPEN.match(raw)
-                if hm:
+                t = raw.lstrip("#")
+                h = len(raw) - len(t)
+                if h <= 6 and (not t or t[0] == " " or t[0] == "\t"):
                     if leaf:
                         if pdef or bracket:
                             _flush_para(doc, runs, para, bracket, pdef)
@@ -817,7 +890,7 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
                         blank_ok = True
                         empty_items = False
                     after_def = False
-                    _heading(doc, runs, i, raw, hm.end(), hm.end())
+                    _heading(doc, runs, i, raw, h, h)
                     continue
             elif (
                 (c0 == "-" or c0 == "*" or c0 == "_")
@@ -842,16 +915,26 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
                 continue
             elif (c0 in "-+*" or "0" <= c0 <= "9") and "\t" not in raw:
                 # a list item at column 0 whose text is plain: it closes every open container
-                im = _ITEM_FAST.match(raw)
+                if c0 in "-+*":
+                    if raw[1:2] == " ":
+                        t = raw[2:].lstrip(" ")
+                        ci = len(raw) - len(t)
+                        ok = ci <= 5 and t != ""
+                    else:
+                        ok = False
+                else:
+                    im = _ITEM_FAST.match(raw)
+                    ok = im is not None and (nc or leaf == 0 or int(im.group(1)) == 1)
+                    if ok:
+                        ci = im.end()
                 if (
-                    im
-                    and (nc or leaf == 0 or im.group(1) is None or int(im.group(1)) == 1)
+                    ok
                     and (
                         (
-                            (cc := raw[im.end()]) not in _SPECIAL_START
-                            and (cc != "[" or type(rd := _parse_ref_def(raw[im.end() :])) is not tuple)
+                            (cc := raw[ci]) not in _SPECIAL_START
+                            and (cc != "[" or type(rd := _parse_ref_def(raw[ci:])) is not tuple)
                         )
-                        or (cc in "*`~_" and _plain_special(raw, im.end(), cc))
+                        or (cc in "*`~_" and _plain_special(raw, ci, cc))
                     )
                     and not ((raw[-1] == c0 or raw[-1] in " \t") and raw.count(c0) >= 3 and _THEMATIC.match(raw))
                 ):
@@ -860,7 +943,6 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
                             _flush_para(doc, runs, para, bracket, pdef)
                         para = []
                         bracket = pdef = False
-                    ci = im.end()
                     pdef = cc == "[" and rd is _MAYBE
                     containers = [[2, ci, True]]
                     nc = 1
@@ -998,8 +1080,8 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
             blank_ok = all(c[0] == 2 and c[2] for c in containers)
             after_def = False
 
-        # new containers
-        while not blank and indent <= 3:
+        # new containers (at most _MAX_NEST deep: deeper markers are text, and no line costs more)
+        while not blank and indent <= 3 and nc < _MAX_NEST:
             ch = line[p]
             if ch == ">":
                 containers.append([1, 0, True])
@@ -1142,7 +1224,24 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
                 continue
         if leaf == _PARA and (ch == "=" or ch == "-") and _SETEXT.match(line, p):
             # a setext underline: the paragraph becomes a heading (not reported) ...
-            rest_para = _take_defs(doc, para) if pdef else para
+            rest_para = para
+            if pdef:
+                if ch == "=" or not (_THEMATIC.match(line, p) or _LIST_MARK.match(line, p)):
+                    # no block start: an open definition may take it (as its destination)
+                    para.append((i, ri))
+                    st, rest_para, titled = _defs_progress(doc, para)
+                    if st == 0:
+                        para = rest_para
+                        continue
+                    if st == 1:
+                        para = []
+                        bracket = pdef = False
+                        leaf = 0
+                        after_def = not titled
+                        continue
+                    rest_para = rest_para[:-1]
+                else:
+                    rest_para = _take_defs(doc, para)
             if rest_para:
                 if bracket:
                     _flush_para(doc, runs, rest_para, bracket, False)
@@ -1222,9 +1321,10 @@ def _plain_special(raw: str, k: int, c: str) -> bool:
 def _heading(doc: ScannedDoc, runs: list, i: int, raw: str, hi: int, level: int) -> None:
     """Record the ATX heading of line i whose opening #s end at raw[hi]."""
     rest = raw[hi:].rstrip(" \t")
-    t = rest.rstrip("#")
-    if t != rest and (not t or t[-1] in " \t"):
-        rest = t
+    if rest[-1:] == "#":  # a closing sequence
+        t = rest.rstrip("#")
+        if not t or t[-1] in " \t":
+            rest = t
     htext = rest.strip(_MD_WS)
     doc.headings.append(Heading(level, htext, i + 1, normalize_heading(htext)))
     if "[" in htext:
@@ -1452,7 +1552,7 @@ def _add_comments(comments: list, lines: list[str], first: int, last: int) -> No
         pos = block.find("<!--", m.end())
 
 
-_TAIL = 300  # Link.tail is cut here: a whole-line tail per link is quadratic memory on a line of many links
+_TAIL = 160  # Link.tail is cut here: a whole-line tail per link is quadratic memory on a line of many links
 
 
 def _collect_links(doc: ScannedDoc, runs: list[list[tuple[int, int, str]]]) -> None:
@@ -1464,7 +1564,10 @@ def _collect_links(doc: ScannedDoc, runs: list[list[tuple[int, int, str]]]) -> N
             li, base, s = run[0]
             if "]" not in s or (not defs and "](" not in s):
                 continue
-            for start, close, end, dest, image in _inline_links(s, defs):
+            found = _simple_links(s)
+            if found is None:
+                found = _inline_links(s, defs)
+            for start, close, end, dest, image in found:
                 raw = lines[li]
                 links.append(
                     Link(s[start + (2 if image else 1) : close], dest, li + 1, base + start + 1, image, raw[base + end : base + end + _TAIL].strip())
@@ -1478,7 +1581,10 @@ def _collect_links(doc: ScannedDoc, runs: list[list[tuple[int, int, str]]]) -> N
         for _, _, t in run:
             offs.append(o)
             o += len(t) + 1
-        for start, close, end, dest, image in _inline_links(s, defs):
+        found = _simple_links(s)
+        if found is None:
+            found = _inline_links(s, defs)
+        for start, close, end, dest, image in found:
             k = bisect_right(offs, start) - 1
             li, base, _t = run[k]
             ke = bisect_right(offs, max(end - 1, start)) - 1

@@ -92,6 +92,64 @@ def _known_keys(fd) -> set[str] | None:
     return keys
 
 
+class _Index:
+    """The waivers of one doc, found for a diagnostic without trying each one (20,000 inline waivers
+    times 20,000 diagnostics is quadratic). Same answer as the first w in ws with w.covers(d)."""
+
+    def __init__(self, ws: list[Waiver], doc):
+        self.ws = ws
+        self.n = len(doc.lines) or 1
+        secs = doc.sections()
+        self.doc = doc
+        spans = {(sec.start, sec.end) for sec in secs} | {(1, self.n)}
+        self.linear = len(ws) <= 8 or any((w.lo, w.hi) not in spans for w in ws)
+        self.first: dict[tuple, int] = {}  # (key, lo, hi) -> position of its first waiver
+        self.first_at_top: dict[str, int] = {}  # key -> first waiver with lo <= 1 (covers line-0 diagnostics)
+        for i, w in enumerate(ws):
+            self.first.setdefault((w.key, w.lo, w.hi), i)
+            if w.lo <= 1:
+                self.first_at_top.setdefault(w.key, i)
+        self.parent: list[int] = []  # section index -> enclosing section index (-1: none)
+        stack: list[int] = []
+        for i, sec in enumerate(secs):
+            while stack and secs[stack[-1]].heading.level >= sec.heading.level:
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(i)
+
+    def first_covering(self, d: Diagnostic) -> Waiver | None:
+        if self.linear:
+            return next((w for w in self.ws if w.covers(d)), None)
+        keys = {d.rule}
+        if d.requirement is not None:
+            keys.add(d.requirement)
+            if d.requirement.startswith("section:"):
+                keys.add(d.requirement[8:])
+        best = None
+        if d.line == 0:
+            for k in keys:
+                i = self.first_at_top.get(k)
+                if i is not None and (best is None or i < best):
+                    best = i
+        else:
+            spans = [(1, self.n)]
+            sec = self.doc.section_at(d.line)
+            secs = self.doc.sections()
+            j = sec.index if sec is not None else -1
+            while j >= 0:
+                spans.append((secs[j].start, secs[j].end))
+                j = self.parent[j]
+            for k in keys:
+                for lo, hi in spans:
+                    i = self.first.get((k, lo, hi))
+                    if i is not None and (best is None or i < best):
+                        best = i
+        if best is None:
+            return None
+        w = self.ws[best]
+        return w if w.covers(d) else next((w for w in self.ws if w.covers(d)), None)
+
+
 def apply(diags: list[Diagnostic], feats: dict, sessions: list, today: _dt.date | None,
           severity: str | dict[str, str] | None = None) -> None:
     """Mark diagnostics covered by a waiver; add `waiver` diagnostics for bad or expired waivers."""
@@ -108,12 +166,13 @@ def apply(diags: list[Diagnostic], feats: dict, sessions: list, today: _dt.date 
                         extra.append(Diagnostic(rel, w.line, "waiver", f"waiver of {w.key!r} names no rule, requirement or section",
                                                 "use a rule ID such as required-topic, or a requirement ID of the doc's contract"))
             if ws:
-                by_rel[rel] = ws
+                by_rel[rel] = _Index(ws, doc)
     for d in diags:
-        for w in by_rel.get(d.path, ()):
-            if d.rule != "waiver" and w.covers(d):
+        idx = by_rel.get(d.path)
+        if idx is not None and d.rule != "waiver":
+            w = idx.first_covering(d)
+            if w is not None:
                 d.waived = w.reason
-                break
     level = severity if isinstance(severity, str) else (severity or {}).get("waiver", "error")
     for d in extra:
         d.severity = level
