@@ -5,13 +5,14 @@
         runs it; with --time-plugin, the reassign plugin's event handlers are
         wrapped with timers and their total is written to OUT.json.
 
-    python benchmarks/probe.py serve CONFIG --edits K [--out OUT.json]
+    python benchmarks/probe.py serve CONFIG --edits K [--dirty-edits D] [--out OUT.json]
         What `mkdocs serve` does, without the HTTP server: load the config,
         run on_startup(command="serve") once, build; then K times: edit one
         feature doc, reload the config (MkDocs keeps the plugin instance,
         because it has on_startup) and rebuild. Reports the time spent in the
-        plugin's own event handlers during each rebuild. Edited files are
-        restored at the end.
+        plugin's own event handlers during each rebuild. Then D more edits
+        rebuilt with dirty=True (`mkdocs serve --dirty`: only changed pages are
+        rendered). Edited files are restored at the end.
 
 The parent (run.py) measures wall time and peak RSS of these processes with
 os.wait4, so each run's maxrss is its own.
@@ -118,7 +119,7 @@ def cmd_serve(a) -> int:
     targets = sorted(os.path.join(dp, f) for dp, _d, fs in os.walk(os.path.join(docs_dir, "features"))
                      for f in fs if f.endswith(".md") and f != "index.md")
     originals: dict[str, bytes] = {}
-    out = {"rebuilds": []}
+    out = {"rebuilds": [], "dirty_rebuilds": []}
     try:
         def get_config():
             c = load_config(config_file=a.config, site_dir=site_dir)
@@ -131,7 +132,8 @@ def cmd_serve(a) -> int:
         t0 = time.perf_counter()
         build(config, serve_url=serve_url)
         out["first_build"] = {"build_s": time.perf_counter() - t0, **snapshot()}
-        for k in range(a.edits):
+        plan = [(k, False) for k in range(a.edits)] + [(a.edits + k, True) for k in range(a.dirty_edits)]
+        for k, dirty in plan:
             path = targets[(k * 7919 + 13) % len(targets)]
             with open(path, "rb") as f:
                 data = f.read()
@@ -145,8 +147,9 @@ def cmd_serve(a) -> int:
             config = get_config()
             reset()
             t0 = time.perf_counter()
-            build(config, serve_url=serve_url)
-            out["rebuilds"].append({"edited": os.path.relpath(path, docs_dir), "build_s": time.perf_counter() - t0, **snapshot()})
+            build(config, serve_url=serve_url, dirty=dirty)
+            out["dirty_rebuilds" if dirty else "rebuilds"].append(
+                {"edited": os.path.relpath(path, docs_dir), "build_s": time.perf_counter() - t0, **snapshot()})
     finally:
         for path, data in originals.items():
             with open(path, "wb") as f:
@@ -167,6 +170,7 @@ def main() -> int:
     s = sub.add_parser("serve")
     s.add_argument("config")
     s.add_argument("--edits", type=int, default=3)
+    s.add_argument("--dirty-edits", type=int, default=0, help="then this many edits rebuilt as `mkdocs serve --dirty` does")
     s.add_argument("--out", required=True)
     a = ap.parse_args()
     return cmd_build(a) if a.cmd == "build" else cmd_serve(a)

@@ -54,10 +54,10 @@ def log(msg: str) -> None:
 # ------------------------------------------------------------------ processes
 
 
-def measure(cmd: list[str], cwd: str, stdout=subprocess.DEVNULL) -> dict:
-    """Run cmd; return wall seconds, CPU seconds (user+sys) and peak RSS (MB) of that process tree's largest member."""
+def measure(cmd: list[str], cwd: str, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) -> dict:
+    """Run cmd; return its wall seconds, CPU seconds (user+sys) and peak RSS (MB), from os.wait4 (this process only)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=stdout, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=stdout, stderr=stderr)
     _pid, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
@@ -138,34 +138,54 @@ def serve(site: str, edits: int) -> dict:
     out = os.path.join(WORK, "serve.json")
     errlog = os.path.join(WORK, "serve-probe.log")
     with open(errlog, "w") as err:
-        p = subprocess.run([PY, os.path.join(HERE, "probe.py"), "serve", "mkdocs-plugin.yml", "--edits", str(edits), "--out", out],
+        p = subprocess.run([PY, os.path.join(HERE, "probe.py"), "serve", "mkdocs-plugin.yml", "--edits", str(edits),
+                            "--dirty-edits", str(edits), "--out", out],
                            cwd=site, env=ENV, stdout=err, stderr=err)
     if p.returncode != 0:
         raise SystemExit(f"serve probe failed; see {errlog}")
     with open(out) as f:
         data = json.load(f)
-    ms = [r["total_ms"] for r in data["rebuilds"]]
-    data["median_ms"] = statistics.median(ms)
-    for r in data["rebuilds"]:
-        log(f"  serve rebuild after editing {r['edited']}: plugin {r['total_ms']:.1f} ms (build {r['build_s']:.1f} s)")
+    data["median_ms"] = statistics.median(r["total_ms"] for r in data["rebuilds"])
+    data["median_files_ms"] = statistics.median(r["events_ms"].get("on_files", 0) for r in data["rebuilds"])
+    data["median_pages_ms"] = statistics.median(r["events_ms"].get("on_page_markdown", 0) + r["events_ms"].get("on_page_content", 0)
+                                                for r in data["rebuilds"])
+    if data["dirty_rebuilds"]:
+        data["dirty_median_ms"] = statistics.median(r["total_ms"] for r in data["dirty_rebuilds"])
+    for r in data["rebuilds"] + data["dirty_rebuilds"]:
+        kind = "dirty rebuild" if r in data["dirty_rebuilds"] else "rebuild"
+        log(f"  serve {kind} after editing {r['edited']}: plugin {r['total_ms']:.1f} ms (build {r['build_s']:.1f} s)")
     return data
 
 
-def checks(site: str, repeats: int) -> dict:
+def checks(site: str, repeats: int, ml_repeats: int) -> dict:
+    """Alternate `mkdocs-reassign check` and markdownlint-cli2 (MD043 only); the first run of each also counts
+    what it reports. check gets one untimed warm-up run (imports, .pyc) first."""
     check_cmd = CHECK + ["check", "-q", "-f", "mkdocs-plugin.yml"]
     ml_cmd = [ML_BIN, *ML_GLOBS]
-    # one warm-up each (disk cache, .pyc), and the output once to count what each found
-    out = subprocess.run(check_cmd, cwd=site, env=ENV, capture_output=True, text=True)
-    n_check = sum(1 for line in out.stdout.splitlines() if ": error: " in line or ": warning: " in line)
-    out = subprocess.run(ml_cmd, cwd=site, env=ENV, capture_output=True, text=True)
-    n_ml = sum(1 for line in (out.stdout + out.stderr).splitlines() if "MD043" in line)
+    subprocess.run(check_cmd, cwd=site, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runs: dict[str, list[dict]] = {"check": [], "markdownlint": []}
-    for k in range(repeats):
-        for name, cmd in (("check", check_cmd), ("markdownlint", ml_cmd)) if k % 2 == 0 else (("markdownlint", ml_cmd), ("check", check_cmd)):
-            runs[name].append(measure(cmd, site))
+    found = {}
+    for k in range(max(repeats, ml_repeats)):
+        order = (("check", check_cmd, repeats), ("markdownlint", ml_cmd, ml_repeats))
+        for name, cmd, n in order if k % 2 == 0 else order[::-1]:
+            if k >= n:
+                continue
+            if name not in found:
+                with tempfile.TemporaryFile("w+") as out:
+                    r = measure(cmd, site, stdout=out, stderr=subprocess.STDOUT)
+                    out.seek(0)
+                    text = out.read()
+                if name == "check":
+                    found[name] = sum(1 for line in text.splitlines() if ": error: " in line or ": warning: " in line)
+                else:
+                    found[name] = sum(1 for line in text.splitlines() if "MD043" in line)
+            else:
+                r = measure(cmd, site)
+            runs[name].append(r)
     med = {k: statistics.median(r["wall"] for r in v) for k, v in runs.items()}
-    log(f"  check {med['check']:.2f} s ({n_check} diagnostics), markdownlint-cli2 MD043 {med['markdownlint']:.2f} s ({n_ml} reports)")
-    return {"runs": runs, "median": med, "speedup": med["markdownlint"] / med["check"], "found": {"check": n_check, "markdownlint": n_ml},
+    log(f"  check {med['check']:.2f} s ({found['check']} diagnostics), markdownlint-cli2 MD043 {med['markdownlint']:.2f} s "
+        f"({found['markdownlint']} reports, {len(runs['markdownlint'])} run(s))")
+    return {"runs": runs, "median": med, "speedup": med["markdownlint"] / med["check"], "found": found,
             "check_rss_mb": statistics.median(r["rss_mb"] for r in runs["check"])}
 
 
@@ -237,8 +257,12 @@ def write_report(path: str, results: dict, argv: list[str]) -> None:
         L.append(f"| Build overhead, wall-time ratio (median of {len(b['pair_ratios'])} alternating pairs) | ≤ {TARGETS['build_overhead_pct']:.0f} % | "
                  f"{ov:+.1f} % (plugin event time: {100 * b['plugin_share']:.1f} % of the plain build) | {verdict(ov <= TARGETS['build_overhead_pct'])} |")
         if s:
+            extra = (f"; of which the re-check (`on_files`) {s['median_files_ms']:.1f} ms and the per-page hooks of "
+                     f"{t1['site']['docs'] + t1['site']['sessions']:,} pages {s['median_pages_ms']:.1f} ms")
+            if "dirty_median_ms" in s:
+                extra += f"; with `serve --dirty` {s['dirty_median_ms']:.1f} ms"
             L.append(f"| Serve rebuild after a one-file edit, plugin time (median of {len(s['rebuilds'])}) | ≤ {TARGETS['serve_plugin_ms']:.0f} ms | "
-                     f"{s['median_ms']:.1f} ms | {verdict(s['median_ms'] <= TARGETS['serve_plugin_ms'])} |")
+                     f"{s['median_ms']:.1f} ms{extra} | {verdict(s['median_ms'] <= TARGETS['serve_plugin_ms'])} |")
         L.append(f"| `check` vs markdownlint-cli2 (MD043 only) | ≥ {TARGETS['check_speedup']:.0f}× faster | "
                  f"{c['speedup']:.1f}× ({c['median']['check']:.2f} s vs {c['median']['markdownlint']:.2f} s) | {verdict(c['speedup'] >= TARGETS['check_speedup'])} |")
         rss = 100 * (b["rss_ratio"] - 1)
@@ -269,22 +293,31 @@ def write_report(path: str, results: dict, argv: list[str]) -> None:
               "Plain runs: " + ", ".join(f"{x['wall']:.2f} s" for x in b["runs"]["plain"]) + "; plugin runs: "
               + ", ".join(f"{x['wall']:.2f} s" for x in b["runs"]["plugin"]) + ".", ""]
         ev = b["runs"]["plugin"][0]["events_ms"]
-        L += ["Plugin time by event in the first plugin build: " + ", ".join(f"`{k}` {v:.0f} ms" for k, v in ev.items()) + ".", ""]
+        L += ["Plugin time by event in the first plugin build: " + ", ".join(f"`{k}` {v:.0f} ms" for k, v in ev.items() if k != "on_startup") + ".", ""]
         s = r.get("serve")
         if s:
             L += ["| Serve (in process, plugin instance kept) | Plugin time | Whole rebuild |", "|---|---|---|",
                   f"| First build | {s['first_build']['total_ms']:.0f} ms | {s['first_build']['build_s']:.1f} s |"]
             for x in s["rebuilds"]:
                 L.append(f"| Rebuild after editing `{x['edited']}` | {x['total_ms']:.1f} ms | {x['build_s']:.1f} s |")
-            L += ["", f"Median plugin time per rebuild: **{s['median_ms']:.1f} ms**; by event in the last rebuild: "
-                  + ", ".join(f"`{k}` {v:.1f} ms" for k, v in s["rebuilds"][-1]["events_ms"].items()) + ".", ""]
+            for x in s.get("dirty_rebuilds", []):
+                L.append(f"| `--dirty` rebuild after editing `{x['edited']}` | {x['total_ms']:.1f} ms | {x['build_s']:.1f} s |")
+            last = s["rebuilds"][-1]
+            L += ["", f"Median plugin time per rebuild: **{s['median_ms']:.1f} ms** (re-check in `on_files`: {s['median_files_ms']:.1f} ms; "
+                  f"`on_page_markdown` + `on_page_content` over every page: {s['median_pages_ms']:.1f} ms)"
+                  + (f"; with `--dirty`: **{s['dirty_median_ms']:.1f} ms**" if "dirty_median_ms" in s else "") + ". "
+                  "By event in the last rebuild: " + ", ".join(f"`{k}` {v:.1f} ms" for k, v in last["events_ms"].items()) + "; "
+                  f"of that, {sum(last['slow_calls_ms'].values()):.1f} ms were in single calls over 2 ms (garbage collections of "
+                  f"MkDocs' heap land in them: the whole rebuild spent {last['gc']['ms']:.0f} ms in {last['gc']['collections']} collections).", ""]
         else:
             L += [f"Serve rebuild: not measured at this size (each rebuild is a full Material build; see --serve-max).", ""]
         c = r["check"]
-        L += ["| Command line, same docs | Wall time (median of 3) | Reports |", "|---|---|---|",
-              f"| `mkdocs-reassign check` (every rule, feature docs and sessions) | {c['median']['check']:.2f} s | {c['found']['check']} diagnostics |",
-              f"| `markdownlint-cli2` with only MD043 (feature docs) | {c['median']['markdownlint']:.2f} s | {c['found']['markdownlint']} MD043 errors |",
-              f"| Speed-up | {c['speedup']:.1f}× | |", ""]
+        L += ["| Command line, same docs | Wall time (median) | Runs | Peak RSS | Reports |", "|---|---|---|---|---|",
+              f"| `mkdocs-reassign check` (every rule, feature docs and sessions) | {c['median']['check']:.2f} s | {len(c['runs']['check'])} | "
+              f"{c['check_rss_mb']:.0f} MB | {c['found']['check']} diagnostics |",
+              f"| `markdownlint-cli2` with only MD043 (feature docs) | {c['median']['markdownlint']:.2f} s | {len(c['runs']['markdownlint'])} | "
+              f"{statistics.median(x['rss_mb'] for x in c['runs']['markdownlint']):.0f} MB | {c['found']['markdownlint']} MD043 errors |",
+              f"| Speed-up | {c['speedup']:.1f}× | | | |", ""]
     if results.get("profile"):
         L += ["## Where the time goes", ""] + results["profile"] + [""]
     with open(path, "w", encoding="utf-8") as f:
@@ -303,13 +336,25 @@ def main() -> None:
     ap.add_argument("--output", help="report file (default docs/benchmarks.md; benchmarks/_work/benchmarks-quick.md with --quick)")
     ap.add_argument("--profile-notes", default=os.path.join(HERE, "profile.md"),
                     help="Markdown appended under 'Where the time goes' (default benchmarks/profile.md, when present)")
+    ap.add_argument("--report-only", action="store_true",
+                    help="write the report from benchmarks/_work/results.json of the last run (e.g. after editing profile.md)")
     a = ap.parse_args()
     argv = sys.argv[1:]
+    if a.report_only:
+        with open(os.path.join(WORK, "results.json")) as f:
+            results = json.load(f)
+        if a.profile_notes and os.path.exists(a.profile_notes):
+            with open(a.profile_notes, encoding="utf-8") as f:
+                results["profile"] = f.read().rstrip().split("\n")
+        output = a.output or os.path.join(ROOT, "docs", "benchmarks.md")
+        write_report(output, results, results.get("argv") or ["--sizes", "100,1000,10000"])
+        log(f"wrote {os.path.relpath(output)} from the last run's results")
+        return
     t_start = time.time()
     sizes = [int(x.replace("_", "").replace(",", "")) for x in a.sizes.split(",") if x.strip()]
     output = a.output or (os.path.join(WORK, "benchmarks-quick.md") if a.quick else os.path.join(ROOT, "docs", "benchmarks.md"))
     ensure_markdownlint()
-    results = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(), "sizes": {}, "notes": []}
+    results = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(), "sizes": {}, "notes": [], "argv": argv}
     for n in sizes:
         log(f"N = {n}: generating")
         site, info = generate(n)
@@ -321,12 +366,14 @@ def main() -> None:
             log(f"N = {n}: serve rebuilds")
             r["serve"] = serve(site, 1 if a.quick else 3)
         log(f"N = {n}: check vs markdownlint-cli2")
-        r["check"] = checks(site, 3)
+        r["check"] = checks(site, 3, 1 if (a.quick or n >= 10000) else 3)
         results["sizes"][str(n)] = r
         with open(os.path.join(WORK, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
     if any(n >= 10000 for n in sizes) and not a.pairs:
         results["notes"].append("At N = 10,000 a single build pair is run (each Material build takes minutes); its ratio is one sample, not a median.")
+    if any(n >= 10000 for n in sizes):
+        results["notes"].append("At N = 10,000 markdownlint-cli2 runs once (one run takes minutes); `check` runs three times.")
     if any(n > a.serve_max for n in sizes):
         results["notes"].append(f"The serve probe runs up to N = {a.serve_max:,}: each rebuild is a full Material build.")
     if a.profile_notes and os.path.exists(a.profile_notes):

@@ -389,8 +389,7 @@ def test_plugin_not_listed_uses_defaults_with_a_note(tmp_path):
 
 def test_console_script_and_version(clean):
     script = Path(sys.executable).with_name("mkdocs-reassign")
-    if not script.exists():
-        pytest.skip("console script not installed next to this interpreter")
+    assert script.exists(), f"console script missing next to {sys.executable}: pip install -e . first"
     r = subprocess.run([str(script), "--version"], capture_output=True, text=True, env=env())
     assert r.returncode == 0 and r.stdout.startswith("mkdocs-reassign ")
     r = subprocess.run([str(script), "check"], cwd=clean, capture_output=True, text=True, env=env())
