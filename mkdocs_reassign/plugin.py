@@ -63,6 +63,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._boxes: dict[tuple[str, str], tuple] = {}  # (path, kind) -> (parsed doc, key, html)
         self._banners: dict[str, tuple] = {}  # path -> (parsed doc, key, html)
         self._sigs: dict[str, tuple] = {}  # path -> (parsed doc, results met, its JSON report entry)
+        self._sigs_for: tuple | None = None  # (report, _feature_sigs of it)
         self._overview_memo: tuple | None = None  # (key, html)
         self._json_memo: tuple | None = None  # (key, text)
 
@@ -120,7 +121,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             return files
         rep = self.report
         if not self.serving:
-            _release_for_render(self.checker, rep)
+            _release_for_render(self.checker, rep, keep_headings=self._banner_on())
         for f in docs:
             if f.src_uri in rep.unreadable:
                 files.remove(f)
@@ -384,6 +385,13 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
     def _feature_sigs(self, rep: Report) -> tuple | None:
         """Per feature, its entry in the JSON report (the data the overview and the report show), or None."""
+        memo = self._sigs_for
+        if memo is not None and memo[0] is rep:
+            return memo[1]
+        self._sigs_for = (rep, self._feature_sigs_of(rep))
+        return self._sigs_for[1]
+
+    def _feature_sigs_of(self, rep: Report) -> tuple | None:
         out = []
         sigs = self._sigs
         from . import report as report_mod
@@ -531,11 +539,12 @@ def _next_marker(html: str, start: int) -> int:
     return -1
 
 
-def _release_for_render(checker: Checker, rep: Report) -> None:
+def _release_for_render(checker: Checker, rep: Report, keep_headings: bool) -> None:
     """A build checks once: free what rendering never reads, before MkDocs fills memory with pages.
 
-    Feature docs keep their identity, headings and results; their lines shrink to the first few (the rest is
-    read again from the file if anything asks), links, fences, comments and prose go. Serve keeps it all."""
+    Feature docs keep their identity, results and H1 (all their headings when a banner needs them); their
+    lines shrink to the first few (the rest is read again from the file if anything asks); links, fences,
+    comments, prose and sections go. Serve keeps it all."""
     checker.forget()
     for rel, fd in rep.features.items():
         doc = fd.doc
@@ -544,7 +553,10 @@ def _release_for_render(checker: Checker, rep: Report) -> None:
         for name in ("fences", "links", "comments", "prose", "ref_defs", "html_blocks"):
             if hasattr(doc, name):
                 setattr(doc, name, _Released(name))
-        doc._sections = None  # recomputed on demand from the headings
+        doc._sections = _Released("sections")
+        if not keep_headings:
+            h1 = doc.h1
+            doc.headings = [h1] if h1 is not None else []  # doc.h1 still answers
 
 
 class _Released:

@@ -210,6 +210,7 @@ class Checker:
         self._links: dict[str, tuple[object, int, list[Diagnostic]]] = {}
         self._link_env: tuple | None = None
         self._link_gen = 0
+        self._dirs: tuple | None = None  # (files, their folders) of the last run
         # False for a one-shot run (mkdocs build): a feature doc's lines shrink to the first few once checked
         self.keep_lines = True
 
@@ -243,13 +244,13 @@ class Checker:
             if sources and rel in sources:
                 out[rel] = sources[rel]
                 continue
-            abs_path = os.path.join(self.docs_dir, rel)
+            cached = self._stat.get(rel)
+            abs_path = cached[2].abs if cached is not None else os.path.join(self.docs_dir, rel)
             try:
                 st = os.stat(abs_path)
                 key = (st.st_mtime_ns, st.st_size)
             except OSError:
                 key = None
-            cached = self._stat.get(rel)
             if key is not None and cached is not None and cached[:2] == key:
                 out[rel] = cached[2]
                 continue
@@ -274,7 +275,11 @@ class Checker:
         files = set(all_files)
         diags: list[Diagnostic] = []
         unreadable: set[str] = set()
-        dirs = crossdoc.all_dirs(files)
+        if self._dirs is not None and self._dirs[0] == files:  # serve: the same files as last time
+            dirs = self._dirs[1]
+        else:
+            dirs = crossdoc.all_dirs(files)
+            self._dirs = (files, dirs)
         loops = symlink_loops(self.docs_dir, dirs)
         if loops:
             for d, ancestor in sorted(loops.items()):
@@ -332,7 +337,8 @@ class Checker:
                     src.text = None  # the parsed doc is kept instead; the text would double the memory
             if kind == "feature":
                 feats[rel] = obj
-                crossdoc.reset_related(obj)
+                if obj.pending_related:
+                    crossdoc.reset_related(obj)
             else:
                 sessions.append(obj)
             diags.extend(d.fresh() for d in obj.diagnostics)
@@ -353,7 +359,8 @@ class Checker:
             self._link_gen += 1
         for rel, fd in feats.items():
             self._check_links(rel, fd, readable, dirs, feats, registry, diags, unreadable)
-            crossdoc.check_related(fd, feats, registry, opts.id_pattern, diags)
+            if fd.pending_related:
+                crossdoc.check_related(fd, feats, registry, opts.id_pattern, diags)
         for s in sessions:
             self._check_links(s.rel, s, readable, dirs, feats, registry, diags, unreadable)
 
@@ -376,7 +383,10 @@ class Checker:
         sev.update(opts.severity)
         for d in diags:
             d.severity = sev.get(d.rule, "error")
-        waivers.apply(diags, feats, sessions, self.today, sev["waiver"])
+        # only docs that can hold a waiver (waivers.apply's own test): it builds a set of keys for every doc it is given
+        waivers.apply(diags, {rel: fd for rel, fd in feats.items() if fd.doc.comments or (isinstance(fd.doc.front_matter, dict)
+                                                                                      and "waive" in fd.doc.front_matter)},
+                      sessions, self.today, sev["waiver"])
         prefix = self.docs_prefix
         for d in diags:
             d.path = prefix + d.path
@@ -402,6 +412,7 @@ class Checker:
         self._cites.clear()
         self._kinds.clear()
         self._link_env = None
+        self._dirs = None
 
     def _check_links(self, rel, obj, readable, dirs, feats, registry, diags, unreadable) -> None:
         """crossdoc.check_links, reusing the last result while neither the doc nor anything its links resolve against changed."""
