@@ -6,6 +6,7 @@ timestamps stay strings, and every error carries a 1-based line number.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -37,9 +38,9 @@ class YamlProblem(Exception):
 def _check_node(node: yaml.Node, first_line: int, budget: list[int], depth: int = 0) -> None:
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlProblem(node.start_mark.line + first_line, "YAML document is too large (more than 100,000 nodes)")
-    if depth > 100:
-        raise YamlProblem(node.start_mark.line + first_line, "YAML nesting is deeper than 100 levels")
+        raise YamlProblem(node.start_mark.line + first_line, f"YAML document is too large (more than {MAX_NODES:,} nodes)")
+    if depth > MAX_DEPTH:
+        raise YamlProblem(node.start_mark.line + first_line, f"YAML nesting is deeper than {MAX_DEPTH} levels")
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for k, v in node.value:
@@ -55,8 +56,63 @@ def _check_node(node: yaml.Node, first_line: int, budget: list[int], depth: int 
             _check_node(v, first_line, budget, depth + 1)
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+MAX_DEPTH = 100
+
+
+def _refuse_deep_flow(text: str, first_line: int) -> None:
+    """Refuse flow collections nested deeper than MAX_DEPTH before libyaml sees them.
+
+    libyaml before PyYAML 6.0.4 takes quadratic time on ``[[[[...`` and crashes the
+    interpreter (segmentation fault) at a few ten thousand levels, so depth cannot be
+    left to the parser. Brackets are counted without regard to quoting: a false alarm
+    needs more than 100 unclosed ``[``/``{`` in one front matter block.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, m.start()) + first_line
+                raise YamlProblem(line, f"YAML nesting is deeper than {MAX_DEPTH} levels")
+        elif depth:
+            depth -= 1
+
+
+MAX_NODES = 100_000
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _refuse_huge(text: str, first_line: int) -> None:
+    """Count nodes on the event stream and stop at MAX_NODES, before anything is composed.
+
+    Composing a huge document first keeps every node alive at once (and lets the
+    garbage collector walk them repeatedly); the event stream is dropped as it goes.
+    A node takes at least two characters (``a,``), so shorter texts skip this pass.
+    """
+    if len(text) <= 2 * MAX_NODES:
+        return
+    loader = _Loader(text)
+    try:
+        count = 0
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_NODES:
+                    raise YamlProblem(event.start_mark.line + first_line,
+                                      f"YAML document is too large (more than {MAX_NODES:,} nodes)")
+    except yaml.YAMLError:
+        return  # the real parse below reports it with its line
+    finally:
+        loader.dispose()
+
+
 def load(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     """Load one YAML document. Return (data, top-level key -> line). Raise YamlProblem."""
+    _refuse_deep_flow(text, first_line)
+    _refuse_huge(text, first_line)
     loader = _Loader(text)
     try:
         try:
@@ -76,7 +132,7 @@ def load(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
         if node is None:
             return None, {}
         _refuse_aliases(text, node, first_line)
-        _check_node(node, first_line, [100_000])
+        _check_node(node, first_line, [MAX_NODES])
         key_lines: dict[str, int] = {}
         if isinstance(node, yaml.MappingNode):
             for k, _v in node.value:

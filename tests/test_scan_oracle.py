@@ -671,6 +671,21 @@ def test_front_matter_non_mapping_is_data_not_error():
 def test_front_matter_deep_nesting_is_an_error_not_a_crash():
     doc = scan("---\nx: " + "[" * 5000 + "\n---\n")
     assert doc.fm_error is not None and doc.fm_error[0] == 2
+    assert "deeper than 100 levels" in doc.fm_error[1]
+
+
+@pytest.mark.parametrize("opener", ["[", "{", "[{"])
+def test_front_matter_flow_nesting_is_refused_before_libyaml(opener):
+    """libyaml in PyYAML 6.0.3 is quadratic on deep flow nesting and dies (SIGSEGV) at ~32,000 levels;
+    the depth is checked before the parser sees the text, whatever PyYAML is installed."""
+    doc = scan("---\ntitle: ok\nx: " + opener * 50_000 + "\n---\n# T\n")
+    assert doc.fm_error is not None and doc.fm_error[0] == 3
+    assert "deeper than 100 levels" in doc.fm_error[1]
+
+
+def test_front_matter_100_levels_of_flow_nesting_still_parse():
+    doc = scan("---\nx: " + "[" * 100 + "]" * 100 + "\ny: '[[[[ in a string ]'\n---\n")
+    assert doc.fm_error is None
 
 
 # ---------------------------------------------------------------------------
