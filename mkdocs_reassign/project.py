@@ -239,26 +239,24 @@ class Checker:
 
     def load(self, rel_paths, sources: dict[str, Source] | None = None) -> dict[str, Source]:
         """Read the Markdown files (re-reading only those whose size or mtime changed)."""
-        out = {}
-        for rel in rel_paths:
-            if sources and rel in sources:
-                out[rel] = sources[rel]
-                continue
-            cached = self._stat.get(rel)
-            abs_path = cached[2].abs if cached is not None else os.path.join(self.docs_dir, rel)
-            try:
-                st = os.stat(abs_path)
-                key = (st.st_mtime_ns, st.st_size)
-            except OSError:
-                key = None
-            if key is not None and cached is not None and cached[:2] == key:
-                out[rel] = cached[2]
-                continue
-            src = read_source(abs_path, rel)
-            if key is not None:
-                self._stat[rel] = (key[0], key[1], src)
-            out[rel] = src
-        return out
+        return {rel: self._load_one(rel, sources) for rel in rel_paths}
+
+    def _load_one(self, rel: str, sources: dict[str, Source] | None) -> Source:
+        if sources and rel in sources:
+            return sources[rel]
+        cached = self._stat.get(rel)
+        abs_path = cached[2].abs if cached is not None else os.path.join(self.docs_dir, rel)
+        try:
+            st = os.stat(abs_path)
+            key = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = None
+        if key is not None and cached is not None and cached[:2] == key:
+            return cached[2]
+        src = read_source(abs_path, rel)
+        if key is not None:
+            self._stat[rel] = (key[0], key[1], src)
+        return src
 
     def is_feature(self, rel: str) -> bool:
         o = self.options
@@ -295,11 +293,10 @@ class Checker:
             if problem:
                 unreadable.add(rel)
                 diags.append(Diagnostic(rel, 0, "read-error", problem, "fix or remove it; the file is left out of the site"))
-        srcs = self.load(md, sources)
         feats: dict[str, features.FeatureDoc] = {}
         sessions: list[findings.Session] = []
-        for rel in md:
-            src = srcs[rel]
+        for rel in md:  # one file at a time: its text is dropped once parsed (a site's texts at once cost ~4x its size)
+            src = self._load_one(rel, sources)
             if src.error:
                 unreadable.add(rel)
                 diags.append(Diagnostic(rel, src.error_line, "read-error", src.error[0], src.error[1] + "; the page is left out of the site"))
@@ -307,7 +304,9 @@ class Checker:
             kind = self._kinds.get(rel, 0)
             if kind == 0:
                 kind = self._kinds[rel] = "feature" if self.is_feature(rel) else "session" if self.is_session(rel) else None
-            if kind is None:
+            if kind is None:  # read only to know that MkDocs can decode it
+                if self._stat.get(rel, (0, 0, None))[2] is src:
+                    src.text = None
                 continue
             cached = self._cache.get(rel)
             if cached and cached[0] == src.digest and type(cached[1]).__name__ == ("FeatureDoc" if kind == "feature" else "Session"):
@@ -404,6 +403,11 @@ class Checker:
         return Report(diags, feats, registry, sessions, defined, unreadable, self.contracts, reg, prefix, by_path)
 
 
+    @property
+    def link_gen(self) -> int:
+        """Changes whenever the files, folders, unreadable files or feature IDs that links resolve against do."""
+        return self._link_gen
+
     def forget(self) -> None:
         """Drop the per-file caches (a one-shot build keeps no Checker state after its only run)."""
         self._cache.clear()
@@ -489,6 +493,41 @@ class HeadLines(Sequence):
         return self._all() == (other._all() if isinstance(other, HeadLines) else other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def release_for_render(checker: Checker, rep: Report, keep_headings: bool) -> None:
+    """A build checks once: free what rendering never reads, before MkDocs fills memory with pages.
+
+    Feature docs keep their identity, results and H1 (all their headings when a banner needs them); their
+    lines shrink to the first few (the rest is read again from the file if anything asks); links, fences,
+    comments, prose and sections go. Serve keeps it all."""
+    checker.forget()
+    for rel, fd in rep.features.items():
+        doc = fd.doc
+        if not isinstance(doc.lines, HeadLines):
+            doc.lines = HeadLines(doc.lines, doc.fm_end + 8, os.path.join(checker.docs_dir, rel))
+        for name in ("fences", "links", "comments", "prose", "ref_defs", "html_blocks"):
+            if hasattr(doc, name):
+                setattr(doc, name, _Released(name))
+        doc._sections = _Released("sections")
+        if not keep_headings:
+            h1 = doc.h1
+            doc.headings = [h1] if h1 is not None else []  # doc.h1 still answers
+
+
+class _Released:
+    """Stands for a part of a parsed doc freed by _release_for_render: any use fails loudly, never silently."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _fail(self, *_a, **_k):
+        raise RuntimeError(f"ScannedDoc.{self.name} is released after the check of a build (read it in on_files)")
+
+    __iter__ = __len__ = __getitem__ = __contains__ = __bool__ = _fail
+
 
 
 def walk_docs(docs_dir: str) -> list[str]:

@@ -166,7 +166,18 @@ def banner(diags: list[Diagnostic], anchor_for: Callable[[int], tuple[str, str] 
 
 
 def overview(report, resolve: Resolver) -> str:
-    feats = sorted(report.features.values(), key=lambda fd: (fd.id or "~", fd.rel))
+    feats = overview_order(report.features.values())
+    columns = overview_columns(feats)
+    rows = [overview_row(fd, report.findings_of(fd.id) if fd.id else [], columns, resolve) for fd in feats]
+    return overview_table(columns, rows)
+
+
+def overview_order(feats) -> list[FeatureDoc]:
+    return sorted(feats, key=lambda fd: (fd.id or "~", fd.rel))
+
+
+def overview_columns(feats: list[FeatureDoc]) -> tuple[tuple[str, str], ...]:
+    """(key, label) of every requirement, in order of first appearance."""
     columns: list[tuple[str, str]] = []
     seen = set()
     for fd in feats:
@@ -174,22 +185,26 @@ def overview(report, resolve: Resolver) -> str:
             if r.key not in seen:
                 seen.add(r.key)
                 columns.append((r.key, r.label))
+    return tuple(columns)
+
+
+def overview_row(fd: FeatureDoc, found: list[Finding], columns, resolve: Resolver) -> str:
+    c = completion(fd, found)
+    res = {r.key: r.met for r in fd.results}
+    cells = "".join(
+        ('<td class="reassign-met">✓</td>' if res[k] else '<td class="reassign-unmet">✗</td>') if k in res else "<td></td>"
+        for k, _l in columns
+    )
+    n_open = sum(c["open"].values())
+    ready = "Yes" if c["ready"] else "No"
+    return (
+        f'<tr data-feature="{e(fd.id or "")}"><td><a href="{_href(resolve(fd.rel, ""))}">{e(fd.id or "(no ID)")}</a></td><td>{e(fd.title)}</td>'
+        f"<td>{c['met']}/{c['total']}</td><td>{n_open}</td><td>{c['open_critical']}</td><td>{ready}</td>{cells}</tr>"
+    )
+
+
+def overview_table(columns, rows: list[str]) -> str:
     head = "".join(f'<th title="{e(label)}">{e(_short(label))}</th>' for _k, label in columns)
-    rows = []
-    for fd in feats:
-        found = report.findings_of(fd.id) if fd.id else []
-        c = completion(fd, found)
-        res = {r.key: r.met for r in fd.results}
-        cells = "".join(
-            ('<td class="reassign-met">✓</td>' if res[k] else '<td class="reassign-unmet">✗</td>') if k in res else "<td></td>"
-            for k, _l in columns
-        )
-        n_open = sum(c["open"].values())
-        ready = "Yes" if c["ready"] else "No"
-        rows.append(
-            f'<tr data-feature="{e(fd.id or "")}"><td><a href="{_href(resolve(fd.rel, ""))}">{e(fd.id or "(no ID)")}</a></td><td>{e(fd.title)}</td>'
-            f"<td>{c['met']}/{c['total']}</td><td>{n_open}</td><td>{c['open_critical']}</td><td>{ready}</td>{cells}</tr>"
-        )
     return (
         STYLE + '<div class="reassign-overview" data-reassign="overview"><table><thead><tr><th>ID</th><th>Feature</th><th>Met</th>'
         "<th>Open findings</th><th>Open critical</th><th>Ready</th>" + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"

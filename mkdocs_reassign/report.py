@@ -176,20 +176,23 @@ def fmt_junit(diags, files_checked=None, **_kw) -> str:
 FORMATS = {"text": fmt_text, "json": fmt_json, "github": fmt_github, "sarif": fmt_sarif, "junit": fmt_junit}
 
 
-def report_data(rep) -> dict:
+def feature_entry(rep, rel: str, fd) -> dict:
+    """One feature's entry in the JSON report."""
     from .render import completion
 
-    feats = []
-    for rel, fd in sorted(rep.features.items()):
-        found = rep.findings_of(fd.id) if fd.id else []
-        c = completion(fd, found)
-        feats.append({
-            "path": rep.docs_prefix + rel, "id": fd.id, "title": fd.title,
-            "contract": fd.contract.name if fd.contract else None,
-            "requirements": [{"id": r.key, "label": r.label, "met": r.met} for r in fd.results],
-            "met": c["met"], "total": c["total"], "open_findings": c["open"], "ready_for_review": c["ready"],
-            "confidence": fd.confidence,
-        })
+    found = rep.findings_of(fd.id) if fd.id else []
+    c = completion(fd, found)
+    return {
+        "path": rep.docs_prefix + rel, "id": fd.id, "title": fd.title,
+        "contract": fd.contract.name if fd.contract else None,
+        "requirements": [{"id": r.key, "label": r.label, "met": r.met} for r in fd.results],
+        "met": c["met"], "total": c["total"], "open_findings": c["open"], "ready_for_review": c["ready"],
+        "confidence": fd.confidence,
+    }
+
+
+def report_data(rep, with_features: bool = True) -> dict:
+    feats = [feature_entry(rep, rel, fd) for rel, fd in sorted(rep.features.items())] if with_features else []
     finds = []
     for s in rep.sessions:
         for f in s.findings:
@@ -203,8 +206,30 @@ def report_data(rep) -> dict:
             "summary": summary(rep.diagnostics)}
 
 
+def entry_text(entry: dict) -> str:
+    """A feature entry as it appears, indented, in the report file."""
+    return json.dumps(entry, indent=1, ensure_ascii=False).replace("\n", "\n  ")
+
+
+_FEATURES_SLOT = "\x00features\x00"
+
+
+def json_report_text(rep, entry_text_of=None) -> str:
+    """``json.dumps(report_data(rep), indent=1, ensure_ascii=False) + "\\n"``, with the feature entries
+    taken from ``entry_text_of(rel, fd)`` (serve reuses the text of features that did not change)."""
+    if entry_text_of is None:
+        def entry_text_of(rel, fd):
+            return entry_text(feature_entry(rep, rel, fd))
+    data = report_data(rep, with_features=False)
+    data["features"] = _FEATURES_SLOT
+    texts = [entry_text_of(rel, fd) for rel, fd in sorted(rep.features.items())]
+    listing = "[\n  " + ",\n  ".join(texts) + "\n ]" if texts else "[]"
+    # the slot is the second key (after "version"): no text from a doc comes before it
+    return json.dumps(data, indent=1, ensure_ascii=False).replace(json.dumps(_FEATURES_SLOT), listing, 1) + "\n"
+
+
 def write_json_report(path: str, rep) -> None:
-    atomic_write(path, json.dumps(report_data(rep), indent=1, ensure_ascii=False) + "\n")
+    atomic_write(path, json_report_text(rep))
 
 
 def _mode_for(path: str) -> int:

@@ -1,0 +1,404 @@
+"""What the plugin adds to built pages, and the JSON report, from a Report.
+
+Placement (where the attention table, the boxes, the banner and the overview go), rendering, and the
+memos that make a serve rebuild cheap. Nothing here imports MkDocs: the adapter hands in each page's
+docs-relative path, its URL, a link resolver and its table of contents.
+
+Serve re-renders every page on every rebuild. The memos hang on three numbers that change only when what
+they guard may have changed:
+
+- ``pub_n``: what one page shows of *other* docs and of the site — the findings (session objects), the
+  feature IDs and titles, the files and their URLs (``env`` from the adapter: the checker's link
+  generation and the URL style);
+- ``feat_n``: ``pub_n`` or any feature's own data (ID, title, contract, confidence, requirement results);
+- a page's own parsed doc (the checker keeps the object while the file's content hash is the same).
+"""
+
+from __future__ import annotations
+
+import re
+from operator import attrgetter
+from dataclasses import fields as dataclass_fields
+
+from . import render
+from .diagnostics import Diagnostic
+
+PLACEHOLDER = "<!-- reassign:{} -->"
+_PH_RE = re.compile(r"<!-- reassign:(attention-render|anchor ([A-Za-z0-9_-]+)) -->")
+OVERVIEW_MARKER = "<!-- reassign:overview -->"
+_DIAG_FIELDS = attrgetter(*(f.name for f in dataclass_fields(Diagnostic)))
+
+
+def _sig(fd) -> tuple:
+    """Everything a feature's row, boxes and JSON entry show of the feature itself."""
+    return (fd.id, fd.title, fd.contract.name if fd.contract else None, fd.confidence,
+            tuple((r.key, r.label, r.met) for r in fd.results))
+
+
+class Pages:
+    """Per site: call update() once per build after the check, then markdown()/content() per page."""
+
+    def __init__(self, opts, memo: bool):
+        self.opts = opts
+        self.memo = memo  # serve: keep rendered pieces across rebuilds
+        self.rep = None
+        self.sessions: dict = {}  # rel -> Session (the first wins, as a scan would)
+        self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
+        self.pub_n = 0
+        self.feat_n = 0
+        self._boxes_on = False
+        self._page_diags: dict[str, list] = {}
+        self._marked: set[str] = set()  # feature pages whose Markdown holds a "<!-- reassign:" comment
+        self._with_h1: set[str] = set()  # feature pages with an H1
+        self._env = None
+        self._sessions_prev: tuple = ()
+        self._feats_prev: dict = {}
+        self._sigs: dict[str, tuple] = {}  # rel -> (fd, _sig(fd))
+        self._boxes: dict[str, tuple] = {}  # rel -> (fd, pub_n, page url, html)
+        self._tables: dict[str, tuple] = {}  # rel -> (session, pub_n, page url, html)
+        self._banners: dict[str, tuple] = {}  # rel -> (parsed object, key, html)
+        self._rows: dict[str, tuple] = {}  # rel -> (fd, pub_n, page url, columns, html)
+        self._order: tuple | None = None  # (feat_n, features sorted, columns)
+        self._overview: tuple | None = None  # (pub_n, feat_n, page url, html)
+        self._entries: dict[str, tuple] = {}  # rel -> (pub_n, sig, text)
+        self._json: tuple | None = None  # (key, text)
+
+    # ------------------------------------------------------------------ per build
+
+    def update(self, rep, env=None) -> None:
+        self.rep = rep
+        sessions: dict = {}
+        for s in rep.sessions:
+            sessions.setdefault(s.rel, s)
+        self.sessions = sessions
+        self.site_wide = [x for x in rep.active if x.rule == "contract" and not x.path.startswith(rep.docs_prefix)]
+        self._boxes_on = bool(self.opts.findings_box or self.opts.completion_box)
+        feats = rep.features
+        prev = self._feats_prev
+        changed = [(rel, fd) for rel, fd in feats.items() if prev.get(rel) is not fd]
+        if len(changed) == len(feats):
+            self._marked, self._with_h1 = set(), set()
+        else:
+            self._marked &= feats.keys()
+            self._with_h1 &= feats.keys()
+        for rel, fd in changed:
+            doc = fd.doc
+            (self._with_h1.add if doc.h1 is not None else self._with_h1.discard)(rel)
+            (self._marked.add if any("reassign:" in c[2] for c in doc.comments) else self._marked.discard)(rel)
+        self._page_diags = {}  # rel -> what its banner lists
+        n = len(rep.docs_prefix)
+        for path, ds in rep.by_path.items():
+            shown = [d for d in ds if not d.waived and d.severity != "off"]
+            if shown and path.startswith(rep.docs_prefix):
+                self._page_diags[path[n:]] = shown
+        if not self.memo:
+            self._feats_prev = {}
+            return
+        pub = env != self._env
+        self._env = env
+        if len(rep.sessions) != len(self._sessions_prev) or any(a is not b for a, b in zip(rep.sessions, self._sessions_prev)):
+            pub = True
+            self._sessions_prev = tuple(rep.sessions)
+        if prev.keys() != feats.keys():
+            pub = True
+            for rel in [r for r in self._sigs if r not in feats]:
+                del self._sigs[rel]
+        feat = pub
+        sigs = self._sigs
+        for rel, fd in changed:
+            new = _sig(fd)
+            old = sigs.get(rel)
+            if old is None or old[1] != new:
+                feat = True
+                if old is None or old[1][:2] != new[:2]:  # ID or title: shown on other pages
+                    pub = True
+            sigs[rel] = (fd, new)
+        if pub:  # related-feature results are re-evaluated in place against the registry
+            for rel, fd in feats.items():
+                if fd.pending_related:
+                    sigs[rel] = (fd, _sig(fd))
+            self.pub_n += 1
+        if feat:
+            self.feat_n += 1
+        self._feats_prev = dict(feats)
+        for memo in (self._boxes, self._tables, self._banners, self._rows, self._entries):
+            if len(memo) > len(feats) + len(sessions) + 16:  # deleted pages
+                for rel in [r for r in memo if r not in feats and r not in sessions]:
+                    del memo[rel]
+
+    # ------------------------------------------------------------------ Markdown (session pages only)
+
+    def markdown(self, rel: str, markdown: str) -> str:
+        """Session pages: an anchor before each finding, and a slot for the attention table."""
+        session = self.sessions.get(rel)
+        if session is None:
+            return markdown
+        lines = markdown.split("\n")
+        offset = source_offset(session.doc.lines, lines)
+        if offset is None:
+            return markdown
+        inserts: dict[int, list[str]] = {}  # markdown line index -> lines to put before it
+
+        def put(src_line, text):
+            inserts.setdefault(max(src_line - 1 - offset, 0), []).append(text)
+
+        for f in session.findings:
+            if not f.from_table:
+                put(f.line, PLACEHOLDER.format("anchor " + f.anchor))
+            elif 0 <= f.line - 1 - offset < len(lines):  # a table row: anchor inside its ID cell
+                i = f.line - 1 - offset
+                lines[i] = re.sub(rf"(?<![\w-]){re.escape(f.id)}(?![\w-])",
+                                  lambda m: PLACEHOLDER.format("anchor " + f.anchor) + m.group(0), lines[i], count=1)
+        if self.opts.attention_table:
+            t = session.attention
+            if t is not None and t.start:
+                a, b = t.start - 1 - offset, t.end - 1 - offset
+                if 0 <= a <= b < len(lines):
+                    lines[a : b + 1] = [PLACEHOLDER.format("attention-render")] + [""] * (b - a)
+            elif session.marker_line:
+                i = session.marker_line - 1 - offset
+                if 0 <= i < len(lines):
+                    lines[i] = lines[i].replace("<!-- reassign:attention -->", PLACEHOLDER.format("attention-render"))
+            else:
+                h1 = session.doc.h1
+                put((h1.line + 1) if h1 else 1, "\n" + PLACEHOLDER.format("attention-render") + "\n")
+        out = []
+        for i, line in enumerate(lines):
+            for text in inserts.get(i, ()):
+                if text.startswith("<!-- reassign:anchor"):
+                    out.extend(["", text, ""])
+                else:
+                    out.append(text)
+            out.append(line)
+        return "\n".join(out)
+
+    # ------------------------------------------------------------------ HTML
+
+    def content(self, rel: str, html: str, page_url: str, resolve, toc, banner_on: bool) -> str:
+        """The page's HTML with what the plugin adds. ``resolve(target_rel, fragment)`` gives an href from
+        this page; ``toc()`` gives its (title, anchor id) pairs in document order."""
+        rep = self.rep
+        fd = rep.features.get(rel)
+        session = self.sessions.get(rel) if fd is None else None
+        used = False
+        boxes = ""
+        if fd is not None and self._boxes_on:
+            hit = self._boxes.get(rel)
+            if hit is not None and hit[0] is fd and hit[1] == self.pub_n and hit[2] == page_url:
+                boxes = hit[3]
+            else:
+                boxes = self._feature_boxes(rel, fd, page_url, resolve)
+            used = True
+        banner = ""
+        if banner_on and (fd is not None or session is not None):
+            diags = self._page_diags.get(rel)
+            if fd is not None and self.site_wide:
+                diags = (diags or []) + self.site_wide
+            if diags:
+                banner = self._banner(rel, fd or session, diags, toc)
+                used = True
+        # a feature page holds a marker only where its Markdown has one (known from its scan): no search of the page
+        if session is not None or (rel in self._marked if fd is not None else _next_marker(html, 0) >= 0):
+            parts = self._fill(rel, session, html, page_url, resolve)
+            if parts is not None:
+                pieces, pos = parts
+                html = html.replace(html[:pos], "".join(pieces), 1)
+                used = True
+        if not used:
+            return html
+        at = 0
+        if boxes and rel in self._with_h1:  # the boxes go right under the page's H1
+            i = html.find("</h1>")
+            at = i + 5 if i >= 0 else 0
+        # the H1 is near the top: replacing the short head copies the long rest of the page once (a slice and a
+        # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
+        head = html[:at]
+        return html.replace(head, render.STYLE + banner + head + boxes, 1)
+
+    def _feature_boxes(self, rel: str, fd, page_url: str, resolve) -> str:
+        rep = self.rep
+        found = rep.findings_of(fd.id) if fd.id else []
+        out = []
+        if self.opts.completion_box:
+            related = []
+            ids = dict.fromkeys([*(r for r in (fd.front_matter.get("related") or []) if isinstance(r, str)),
+                                 *(fid for req, _ in fd.pending_related for fid in req.related)])
+            for rid in ids:
+                target = rep.registry.get(rid)
+                related.append((rid, rep.features[target].title if target else None, target))
+            out.append(render.completion_box(fd, found, related, resolve))
+        if self.opts.findings_box and fd.id:
+            out.append(render.findings_box(fd, found, resolve))
+        html = "\n" + "\n".join(out) + "\n"
+        if self.memo:
+            self._boxes[rel] = (fd, self.pub_n, page_url, html)
+        return html
+
+    def _banner(self, rel: str, obj, diags: list, toc) -> str:
+        pairs = toc()
+        if not self.memo:
+            return render.banner(diags, anchor_finder(obj.doc.headings, pairs))
+        key = (tuple(map(_DIAG_FIELDS, diags)), tuple(pairs))
+        hit = self._banners.get(rel)
+        if hit is not None and hit[0] is obj and hit[1] == key:
+            return hit[2]
+        html = render.banner(diags, anchor_finder(obj.doc.headings, pairs))
+        self._banners[rel] = (obj, key, html)
+        return html
+
+    def _fill(self, rel, session, html: str, page_url: str, resolve):
+        """Replace the placeholders markdown() left (and an overview marker) in one pass."""
+        rep = self.rep
+
+        def sub(m):
+            if m.group(2) is not None:
+                return render.finding_anchor(m.group(2).removeprefix("finding-").upper())
+            if session is None:  # an attention slot typed into a page that is no session
+                return ""
+            hit = self._tables.get(rel)
+            if hit is not None and hit[0] is session and hit[1] == self.pub_n and hit[2] == page_url:
+                return hit[3]
+            table = render.attention_table(session, rep.finding_registry, resolve)
+            if self.memo:
+                self._tables[rel] = (session, self.pub_n, page_url, table)
+            return table
+
+        overview_html = None
+
+        def overview():
+            nonlocal overview_html
+            if overview_html is None:
+                overview_html = self.overview(page_url, resolve)
+            return overview_html
+
+        return fill_placeholders(html, sub, overview)
+
+    def overview(self, page_url: str, resolve) -> str:
+        rep = self.rep
+        if not self.memo:
+            return render.overview(rep, resolve)
+        memo = self._overview
+        if memo is not None and memo[:3] == (self.pub_n, self.feat_n, page_url):
+            return memo[3]
+        order = self._order
+        if order is None or order[0] != self.feat_n:
+            feats = render.overview_order(rep.features.values())
+            order = self._order = (self.feat_n, feats, render.overview_columns(feats))
+        _n, feats, columns = order
+        rows = []
+        for fd in feats:
+            hit = self._rows.get(fd.rel)
+            if hit is not None and hit[0] is fd and hit[1] == self.pub_n and hit[2] == page_url and hit[3] == columns:
+                rows.append(hit[4])
+                continue
+            row = render.overview_row(fd, rep.findings_of(fd.id) if fd.id else [], columns, resolve)
+            self._rows[fd.rel] = (fd, self.pub_n, page_url, columns, row)
+            rows.append(row)
+        html = render.overview_table(columns, rows)
+        self._overview = (self.pub_n, self.feat_n, page_url, html)
+        return html
+
+    # ------------------------------------------------------------------ reassign-report.json
+
+    def json_text(self) -> str:
+        from . import report as report_mod  # here, not at import: it pulls in xml.sax (and with it urllib, ssl)
+
+        rep = self.rep
+        if not self.memo:
+            return report_mod.json_report_text(rep)
+        key = (self.pub_n, self.feat_n, rep.docs_prefix, tuple(map(_DIAG_FIELDS, rep.diagnostics)))
+        if self._json is not None and self._json[0] == key:
+            return self._json[1]
+        entries = self._entries
+        sigs = self._sigs
+
+        def entry_text_of(rel, fd):
+            sig = sigs[rel][1]
+            hit = entries.get(rel)
+            if hit is not None and hit[0] == self.pub_n and hit[1] == sig:
+                return hit[2]
+            text = report_mod.entry_text(report_mod.feature_entry(rep, rel, fd))
+            entries[rel] = (self.pub_n, sig, text)
+            return text
+
+        text = report_mod.json_report_text(rep, entry_text_of)
+        self._json = (key, text)
+        return text
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def source_offset(src_lines, md_lines: list[str]) -> int | None:
+    """How many source lines (front matter) precede the Markdown MkDocs renders."""
+    off = len(src_lines) - len(md_lines)
+    head = md_lines[:3]
+    for cand in (off, off - 1, off + 1):
+        if 0 <= cand <= len(src_lines) and list(src_lines[cand : cand + 3]) == head:
+            return cand
+    return None if off < 0 else off
+
+
+def fill_placeholders(html: str, sub, overview) -> tuple[list[str], int] | None:
+    """``_PH_RE.sub(sub, html).replace(OVERVIEW_MARKER, overview())`` in one pass, as (the pieces that
+    replace html[:pos], pos), or None when nothing matched. (sub's output never holds a marker: render
+    escapes what it takes from docs.)"""
+    out = []
+    pos = 0
+    i = _next_marker(html, 0)
+    while i >= 0:
+        m = _PH_RE.match(html, i)
+        if m is not None:
+            out.append(html[pos:i])
+            out.append(sub(m))
+            pos = m.end()
+        elif html.startswith(OVERVIEW_MARKER, i):
+            out.append(html[pos:i])
+            out.append(overview())
+            pos = i + len(OVERVIEW_MARKER)
+        else:
+            i = _next_marker(html, i + 1)
+            continue
+        i = _next_marker(html, pos)
+    if not out:
+        return None
+    return out, pos
+
+
+def _next_marker(html: str, start: int) -> int:
+    """html.find("<!-- reassign:", start), by way of its "!": a one-character search runs twice as fast
+    as this needle's (and a regex scan of the whole page several times slower)."""
+    k = html.find("!", start + 1)
+    while k >= 0:
+        if html.startswith("<!-- reassign:", k - 1):
+            return k - 1
+        k = html.find("!", k + 1)
+    return -1
+
+
+def anchor_finder(headings, toc: list[tuple[str, str]]):
+    """Map a source line to (anchor id, heading text) of its nearest heading in the built page:
+    source headings are paired with the page's toc entries in document order, by text."""
+    pairs: dict[int, tuple[str, str]] = {}
+    j = 0
+    for h in headings:
+        for k in range(j, len(toc)):
+            if _plain(toc[k][0]) == _plain(h.text):
+                pairs[h.line] = (toc[k][1], h.text)
+                j = k + 1
+                break
+
+    def find(line: int):
+        best = None
+        for h in headings:
+            if h.line <= line and h.line in pairs:
+                best = pairs[h.line]
+            elif h.line > line:
+                break
+        return best
+
+    return find
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", re.sub(r"<[^>]+>", "", text).lower())
