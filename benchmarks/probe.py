@@ -8,7 +8,8 @@
     python benchmarks/probe.py serve CONFIG --edits K [--dirty-edits D] [--out OUT.json]
         What `mkdocs serve` does, without the HTTP server: load the config,
         run on_startup(command="serve") once, build; then K times: edit one
-        feature doc, reload the config (MkDocs keeps the plugin instance,
+        feature doc (a sentence added; every other edit renames its RELATED
+        FEATURES heading, which breaks a requirement), reload the config (MkDocs keeps the plugin instance,
         because it has on_startup) and rebuild. Reports the time spent in the
         plugin's own event handlers during each rebuild. Then D more edits
         rebuilt with dirty=True (`mkdocs serve --dirty`: only changed pages are
@@ -24,6 +25,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import runpy
 import shutil
 import sys
@@ -139,8 +141,14 @@ def cmd_serve(a) -> int:
                 data = f.read()
             originals.setdefault(path, data)
             text = data.decode("utf-8")
-            marker = "## Quick Summary\n"
-            text = text.replace(marker, marker + f"Edited while serving (edit {k + 1}): the summary gains a sentence.\n", 1)
+            kind = "text"
+            if k % 2 == 1:  # every other edit breaks a requirement: results, boxes, overview row and report entry change
+                broken = re.sub(r"(?m)^(##+ (?:\d+\. )?)RELATED FEATURES\s*$", r"\1SEE ALSO", text, count=1)
+                if broken != text:
+                    text, kind = broken, "requirement"
+            if kind == "text":
+                marker = "## Quick Summary\n"
+                text = text.replace(marker, marker + f"Edited while serving (edit {k + 1}): the summary gains a sentence.\n", 1)
             time.sleep(0.01)  # a distinct mtime, as an editor save would give
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -149,7 +157,7 @@ def cmd_serve(a) -> int:
             t0 = time.perf_counter()
             build(config, serve_url=serve_url, dirty=dirty)
             out["dirty_rebuilds" if dirty else "rebuilds"].append(
-                {"edited": os.path.relpath(path, docs_dir), "build_s": time.perf_counter() - t0, **snapshot()})
+                {"edited": os.path.relpath(path, docs_dir), "kind": kind, "build_s": time.perf_counter() - t0, **snapshot()})
     finally:
         for path, data in originals.items():
             with open(path, "wb") as f:

@@ -213,7 +213,7 @@ class Pages:
         # the H1 is near the top: replacing the short head copies the long rest of the page once (a slice and a
         # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
         head = html[:at]
-        return html.replace(head, render.STYLE + banner + head + boxes, 1)
+        return html.replace(head, banner + head + boxes, 1)
 
     def _feature_boxes(self, rel: str, fd, page_url: str, resolve) -> str:
         rep = self.rep

@@ -12,10 +12,12 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import options as core_options
+from . import render
 from .pages import PLACEHOLDER, Pages
 from .project import Checker, release_for_render
 
 log = get_plugin_logger("reassign")
+CSS_PATH = "assets/mkdocs-reassign.css"
 
 
 def _option(kind: str, default):
@@ -89,6 +91,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                     log.warning(f"{opts.baseline}: error: contract: {err} (run mkdocs-reassign baseline to write it)")
         self.checker.reload_contracts_if_changed()
         self.opts = opts
+        if CSS_PATH not in config.extra_css:  # boxes, banner and tables are styled by one stylesheet for the site
+            config.extra_css.append(CSS_PATH)
         self._url_style = config.use_directory_urls
         if opts.contracts_dir:  # serve: editing a contract rebuilds
             folder = os.path.join(root, opts.contracts_dir)
@@ -118,6 +122,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         for d in rep.active:
             msg = d.format()
             (log.info if d.severity == "info" else log.warning)(msg)
+        if not files.get_file_from_path(CSS_PATH):
+            files.append(File.generated(config, CSS_PATH, content=render.CSS))
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
             files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + PLACEHOLDER.format("overview") + "\n"))
         return files

@@ -210,7 +210,8 @@ class Checker:
         self._links: dict[str, tuple[object, int, list[Diagnostic]]] = {}
         self._link_env: tuple | None = None
         self._link_gen = 0
-        self._dirs: tuple | None = None  # (files, their folders) of the last run
+        self._dirs: tuple | None = None  # (files, their folders, Markdown files, other files) of the last run
+        self._registry: tuple | None = None  # (rel -> ID, registry, its duplicate-ID diagnostics) of the last run
         # False for a one-shot run (mkdocs build): a feature doc's lines shrink to the first few once checked
         self.keep_lines = True
 
@@ -274,10 +275,12 @@ class Checker:
         diags: list[Diagnostic] = []
         unreadable: set[str] = set()
         if self._dirs is not None and self._dirs[0] == files:  # serve: the same files as last time
-            dirs = self._dirs[1]
+            _files, dirs, md_all, others = self._dirs
         else:
             dirs = crossdoc.all_dirs(files)
-            self._dirs = (files, dirs)
+            md_all = sorted(f for f in files if _is_markdown(f))
+            others = sorted(f for f in files if not _is_markdown(f))
+            self._dirs = (files, dirs, md_all, others)
         loops = symlink_loops(self.docs_dir, dirs)
         if loops:
             for d, ancestor in sorted(loops.items()):
@@ -285,9 +288,9 @@ class Checker:
                 unreadable |= inside
                 diags.append(Diagnostic(d, 0, "read-error", f"symbolic link loop: {d} leads back to {ancestor or 'docs_dir'}",
                                         "remove or retarget the link; the files reached through it are left out of the site"))
-        md = sorted(f for f in files if _is_markdown(f) and f not in unreadable)
-        for rel in sorted(files):
-            if rel in unreadable or _is_markdown(rel) or (sources and rel in sources):
+        md = [f for f in md_all if f not in unreadable] if unreadable else md_all
+        for rel in others:
+            if rel in unreadable or (sources and rel in sources):
                 continue
             problem = check_other_file(os.path.join(self.docs_dir, rel))
             if problem:
@@ -340,7 +343,8 @@ class Checker:
                     crossdoc.reset_related(obj)
             else:
                 sessions.append(obj)
-            diags.extend(d.fresh() for d in obj.diagnostics)
+            if obj.diagnostics:
+                diags.extend(d.fresh() for d in obj.diagnostics)
         # forget deleted files
         for rel in list(self._cache):
             if rel not in files:
@@ -349,10 +353,17 @@ class Checker:
                 self._links.pop(rel, None)
                 self._cites.pop(rel, None)
 
-        registry, dup = crossdoc.build_registry(feats)
+        ids = {rel: fd.id for rel, fd in feats.items()}
+        memo = self._registry
+        if memo is not None and memo[0] == ids and all(feats.get(d.path) is fd for d, fd in memo[2]):
+            # serve: no ID changed, no doc came or went, no doc with a duplicate ID changed (its diagnostic has a line)
+            registry, dup = memo[1], [d.fresh() for d, _fd in memo[2]]
+        else:
+            registry, dup = crossdoc.build_registry(feats)
+            self._registry = (ids, registry, [(d.fresh(), feats[d.path]) for d in dup])
         diags.extend(dup)
         readable = files - unreadable
-        link_env = (readable, dirs, unreadable, registry, {rel: fd.id for rel, fd in feats.items()})
+        link_env = (readable, dirs, unreadable, registry, ids)
         if link_env != self._link_env:
             self._link_env = link_env
             self._link_gen += 1
@@ -417,6 +428,7 @@ class Checker:
         self._kinds.clear()
         self._link_env = None
         self._dirs = None
+        self._registry = None
 
     def _check_links(self, rel, obj, readable, dirs, feats, registry, diags, unreadable) -> None:
         """crossdoc.check_links, reusing the last result while neither the doc nor anything its links resolve against changed."""
@@ -427,7 +439,8 @@ class Checker:
             out = []
             crossdoc.check_links(rel, obj.doc, readable, dirs, feats, registry, self.options.id_pattern, out, unreadable)
             self._links[rel] = (obj, self._link_gen, out)
-        diags.extend(d.fresh() for d in out)  # the cached ones stay pristine (run() sets severity and path)
+        if out:
+            diags.extend(d.fresh() for d in out)  # the cached ones stay pristine (run() sets severity and path)
 
     def _cites_of(self, rel: str, fd) -> list[tuple[int, str]]:
         """(line, finding ID) of every finding ID a feature doc cites in its prose; computed once per parsed doc."""

@@ -12,8 +12,7 @@ from .findings import SEVERITY_ORDER, Finding, Registry, Session, expected_rows
 
 Resolver = Callable[[str, str], str]  # (docs-relative target, fragment) -> href from the current page
 
-STYLE = """<style>
-.reassign-box{border:1px solid #d0d7de;border-left:4px solid #448aff;border-radius:4px;padding:.6em 1em;margin:1em 0;font-size:.9em}
+CSS = """.reassign-box{border:1px solid #d0d7de;border-left:4px solid #448aff;border-radius:4px;padding:.6em 1em;margin:1em 0;font-size:.9em}
 .reassign-box h2,.reassign-box .reassign-title{font-size:1.05em;font-weight:700;margin:0 0 .4em}
 .reassign-box table{border-collapse:collapse;margin:.3em 0;font-size:.95em}
 .reassign-box td,.reassign-box th,.reassign-attention td,.reassign-attention th{border:1px solid #d0d7de;padding:.2em .6em;text-align:left}
@@ -25,7 +24,9 @@ STYLE = """<style>
 .reassign-overview{overflow-x:auto;max-width:100%;margin:1em 0}.reassign-overview table{font-size:.8em;border-collapse:collapse}
 .reassign-overview td,.reassign-overview th{border:1px solid #d0d7de;padding:.25em .5em;text-align:left;white-space:nowrap}
 .reassign-met{color:#1a7f37}.reassign-unmet{color:#cf222e;font-weight:700}
-</style>"""
+"""
+# Served once per site as a stylesheet (see plugin.CSS_PATH), not inlined into every page: a thousand pages
+# would each hold a copy for the whole build.
 
 
 def e(text) -> str:
@@ -99,7 +100,7 @@ def findings_box(fd: FeatureDoc, found: list[Finding], resolve: Resolver) -> str
             items.append(f'<tr{cls}><td>{e(label)}</td><td><a href="{_href(href)}">{e(f.id)}</a></td><td>{e(f.title)}{state}</td></tr>')
         body = "<table><thead><tr><th>Severity</th><th>ID</th><th>Title</th></tr></thead><tbody>" + "".join(items) + "</tbody></table>"
     fid = e(fd.id or "?")
-    return f'<div class="reassign-box reassign-findings" data-reassign="findings"><p class="reassign-title">Findings for {fid}</p>{body}</div>'
+    return f'<div class="reassign-box reassign-findings" data-reassign="findings" data-search-exclude><p class="reassign-title">Findings for {fid}</p>{body}</div>'
 
 
 def completion(fd: FeatureDoc, found: list[Finding]) -> dict:
@@ -136,7 +137,7 @@ def completion_box(fd: FeatureDoc, found: list[Finding], related: list[tuple[str
         unmet = "<tr><th>Unmet</th><td>" + ", ".join(e(u) for u in c["unmet"]) + "</td></tr>"
     contract = e(fd.contract.name) if fd.contract else "none"
     return (
-        f'<div class="reassign-box reassign-completion" data-reassign="completion"><p class="reassign-title">Completion: {e(fd.id or "?")}</p>'
+        f'<div class="reassign-box reassign-completion" data-reassign="completion" data-search-exclude><p class="reassign-title">Completion: {e(fd.id or "?")}</p>'
         f"<table><tbody>"
         f'<tr><th>Requirements met</th><td data-reassign="met">{c["met"]} of {c["total"]} (contract {contract})</td></tr>{unmet}'
         f'<tr><th>Open findings</th><td data-reassign="open">{opened}</td></tr>'
@@ -158,7 +159,7 @@ def banner(diags: list[Diagnostic], anchor_for: Callable[[int], tuple[str, str] 
         hint = f" <em>({e(d.hint)})</em>" if d.hint else ""
         items.append(f'<li data-rule="{e(d.rule)}"><code>{e(d.rule)}</code> line {d.line} ({loc}): {e(d.message)}{hint}</li>')
     n = len(diags)
-    return (f'<div class="admonition warning reassign-banner" data-reassign="banner"><p class="admonition-title">'
+    return (f'<div class="admonition warning reassign-banner" data-reassign="banner" data-search-exclude><p class="admonition-title">'
             f"{e(title)}: {n} gap{'s' if n != 1 else ''} on this page</p><ul>" + "".join(items) + "</ul></div>")
 
 
@@ -206,7 +207,7 @@ def overview_row(fd: FeatureDoc, found: list[Finding], columns, resolve: Resolve
 def overview_table(columns, rows: list[str]) -> str:
     head = "".join(f'<th title="{e(label)}">{e(_short(label))}</th>' for _k, label in columns)
     return (
-        STYLE + '<div class="reassign-overview" data-reassign="overview"><table><thead><tr><th>ID</th><th>Feature</th><th>Met</th>'
+        '<div class="reassign-overview" data-reassign="overview"><table><thead><tr><th>ID</th><th>Feature</th><th>Met</th>'
         "<th>Open findings</th><th>Open critical</th><th>Ready</th>" + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
     )
 

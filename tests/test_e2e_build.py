@@ -89,6 +89,14 @@ def test_own_site_builds_clean(tool, theme, tmp_path):
     assert {"P4", "P2", "A3", "V8"} <= ids, ids
     assert report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0, report["summary"]
     assert (site / "feature-overview" / "index.html").is_file()
+    # one stylesheet for the site, linked from every page (not a <style> copy in each page)
+    p4_html = (site / "features" / "platform" / "visitor-reassignment" / "index.html").read_text(encoding="utf-8")
+    assert (site / "assets" / "mkdocs-reassign.css").read_text(encoding="utf-8").startswith(".reassign-box{")
+    assert 'assets/mkdocs-reassign.css"' in p4_html and "<style>" not in p4_html.split("reassign-box", 1)[1]
+    assert "Completion: P4" in p4_html and "Findings for P4" in p4_html
+    if theme == "material":  # Material's search skips data-search-exclude blocks: the boxes are not page text
+        index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+        assert "Completion: P4" not in index and "Findings for P4" not in index and "Visitor Reassignment" in index
     assert tree_hash(REPO / "docs") == before, "the build changed files under docs/"
     assert not (REPO / "docs" / "reassign-report.json").exists()
 
@@ -177,3 +185,20 @@ def test_completed_tree_builds_clean(tool, theme, tmp_path):
     report = json.loads((tmp_path / "site" / "reassign-report.json").read_text(encoding="utf-8"))
     assert {f["id"] for f in report["features"]} == {"P4", "P2", "A3", "V8", "V3"}
     assert tree_hash(tmp_path / "tree") == before
+
+
+def test_own_stylesheet_replaces_the_plugins(tmp_path):
+    config = make_tree(tmp_path, "mkdocs", planted=False)
+    (tmp_path / "docs" / "assets").mkdir()
+    (tmp_path / "docs" / "assets" / "mkdocs-reassign.css").write_text(".reassign-box{border:0}\n", encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + "extra_css:\n  - assets/mkdocs-reassign.css\n  - ours.css\n",
+                      encoding="utf-8")
+    (tmp_path / "docs" / "ours.css").write_text(".reassign-banner{color:red}\n", encoding="utf-8")
+    site = tmp_path / "site"
+    rc, out, _lines = build("mkdocs", config, site)
+    assert rc == 0, out
+    assert (site / "assets" / "mkdocs-reassign.css").read_text(encoding="utf-8") == ".reassign-box{border:0}\n"
+    page = (site / "features" / "platform" / "visitor-reassignment" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<link href="([^"]+\.css)"', page)
+    ours = [x.rsplit("/", 1)[-1] for x in links if x.endswith(("mkdocs-reassign.css", "ours.css"))]
+    assert ours == ["mkdocs-reassign.css", "ours.css"], links  # once, in the user's order
