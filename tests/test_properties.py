@@ -224,8 +224,8 @@ test_core_on_any_tree_slow = slow(SLOW_N["tree"])(given(TREE)(_tree))
 
 # ---------------------------------------------------------------------- renderers escape
 
-OWN_TAGS = {"style", "table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "p", "div", "ul", "li", "code", "span"}
-OWN_ATTRS = {"class", "href", "id", "title", "data-reassign", "data-rule", "data-feature"}
+OWN_TAGS = {"table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "p", "div", "ul", "li", "code", "span"}
+OWN_ATTRS = {"class", "href", "id", "title", "data-reassign", "data-rule", "data-feature", "data-search-exclude"}
 
 
 class _Structure(HTMLParser):
