@@ -1301,9 +1301,21 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
     if runs:
         _collect_links(doc, runs)
     comments.sort()
+    if fences and n_lines > 1 and not text.endswith("\n"):
+        # markdown-it leaves a final, newline-less line of bare block-quote markers out of an open fence in a quote
+        f = fences[-1]
+        last = lines[-1]
+        if (not f.closed and f.end == n_lines and f.start < n_lines and ">" in last and _QUOTE_ONLY.fullmatch(last)
+                and ">" in _FENCE_PREFIX.match(lines[f.start - 1]).group(0)):  # the fence is inside a quote
+            f.end -= 1
+            if f.body:
+                f.body.pop()
+            prose[n_lines - 1] = True
     return doc
 
 
+_QUOTE_ONLY = re.compile(r"[ \t>]*")
+_FENCE_PREFIX = re.compile(r"[^`~]*")  # container markers before an opening fence
 _LANG_END = re.compile(r"[\s:{,]")
 _ITEM_FAST = re.compile(r"(?:[-+*]|([0-9]{1,9})[.)])( {1,4})(?=[^ ])")
 

@@ -822,3 +822,23 @@ def test_sections_and_content():
 )
 def test_normalize_heading(text, norm):
     assert normalize_heading(text) == norm
+
+
+@pytest.mark.parametrize("text", ["> ```\n> ", "> ```\n>", "> ```\n> a\n> ", ">> ```\n>> ", "- > ```\n  > ", "> ~~~\n>  ",
+                                  "> ```\n> \n", "```\n> ", "- ```\n  "])
+def test_fence_in_a_quote_ending_on_bare_markers(text):
+    """Found by the slow hypothesis run: a last line of bare '>' markers, with no newline after it, is not
+    part of an open fence in a block quote (markdown-it); with a newline, or outside a quote, it is."""
+    assert disagreements(text) == []
+
+
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029"])
+def test_front_matter_lines_count_markdown_line_breaks_only(brk):
+    """Found by the slow hypothesis run: YAML also breaks lines at NEL, LS and PS; the error line and the
+    key lines must be Markdown's (the file's) line numbers, inside the front matter."""
+    doc = scan(f"---\n{brk}\n{brk}\n| Type | Count | IDs |\n---\n")
+    assert doc.fm_error is not None and 2 <= doc.fm_error[0] <= 4
+    doc = scan(f"---\nk: v{brk}{brk}\nk: w\n---\n")
+    assert doc.fm_error == (3, "duplicate key 'k' (first at line 2)")
+    doc = scan(f"---\ntitle: 'a{brk}b'\nid: P4\n---\n# T\n")
+    assert doc.fm_error is None and doc.fm_lines == {"title": 2, "id": 3}
