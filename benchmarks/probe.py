@@ -34,7 +34,6 @@ import time
 
 TIMES: dict[str, float] = {}
 CALLS: dict[str, int] = {}
-SLOW: dict[str, float] = {}  # time in calls over 2 ms
 GC = {"n": 0, "s": 0.0, "t0": 0.0}
 
 
@@ -68,8 +67,6 @@ def install_timers() -> None:
                     dt = time.perf_counter() - t0
                     TIMES[name] = TIMES.get(name, 0.0) + dt
                     CALLS[name] = CALLS.get(name, 0) + 1
-                    if dt > 0.002:  # slow single calls (a garbage collection, a big page) are worth seeing
-                        SLOW[name] = SLOW.get(name, 0.0) + dt
 
             return timed
 
@@ -79,14 +76,12 @@ def install_timers() -> None:
 def reset() -> None:
     TIMES.clear()
     CALLS.clear()
-    SLOW.clear()
     GC.update(n=0, s=0.0)
 
 
 def snapshot() -> dict:
     return {"total_ms": 1000 * sum(v for k, v in TIMES.items() if k != "on_startup"),
             "events_ms": {k: round(1000 * v, 3) for k, v in sorted(TIMES.items())}, "calls": dict(CALLS),
-            "slow_calls_ms": {k: round(1000 * v, 3) for k, v in sorted(SLOW.items())},
             "gc": {"collections": GC["n"], "ms": round(1000 * GC["s"], 1)}}
 
 

@@ -53,7 +53,7 @@ def serve_notes(s: dict, pages: int) -> list[str]:
     return [
         "### Serve: the re-check and the rest of a rebuild",
         "",
-        f"The target is read as the re-check: what the plugin does in `on_files` after a save (stat every file, re-scan",
+        "The target is read as the re-check: what the plugin does in `on_files` after a save (stat every file, re-scan",
         f"the edited one, the cross-doc rules over the cached model, logging every diagnostic again): "
         f"**{s['median_files_ms']:.1f} ms** (median). A normal (non-`--dirty`) `mkdocs serve` rebuild then re-renders",
         f"*every* page and calls the plugin twice for each: {pages:,} pages cost {s['median_pages_ms']:.1f} ms more "
@@ -357,7 +357,7 @@ def write_report(path: str, results: dict, argv: list[str]) -> None:
                   "heap. The plugin pauses the collector in `on_files`, `on_page_content` and while it builds the report (it makes no "
                   "cycles); a collection due there runs at MkDocs' next allocation instead.", ""]
         else:
-            L += [f"Serve rebuild: not measured at this size (each rebuild is a full Material build; see --serve-max).", ""]
+            L += ["Serve rebuild: not measured at this size (each rebuild is a full Material build; see --serve-max).", ""]
         c = r["check"]
         L += ["| Command line, same docs | Wall time (median) | Runs | Peak RSS | Reports |", "|---|---|---|---|---|",
               f"| `mkdocs-reassign check` (every rule, feature docs and sessions) | {c['median']['check']:.2f} s | {len(c['runs']['check'])} | "

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .contracts import Contract, ContractSet, Requirement, SectionSpec, load_schema, validator
+from .contracts import Contract, ContractSet, Requirement, load_schema, validator
 from .diagnostics import Diagnostic
 from .ids import Identity, from_h1, is_feature_id
 from .scan import Fence, ScannedDoc, Section

@@ -46,7 +46,7 @@ class Pages:
         self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
         self.pub_n = 0
         self.feat_n = 0
-        self._boxes_on = False
+        self._boxes_on = bool(opts.findings_box or opts.completion_box)
         self._page_diags: dict[str, list] = {}
         self._marked: set[str] = set()  # feature pages whose Markdown holds a "<!-- reassign:" comment
         self._with_h1: set[str] = set()  # feature pages with an H1
@@ -72,7 +72,6 @@ class Pages:
             sessions.setdefault(s.rel, s)
         self.sessions = sessions
         self.site_wide = [x for x in rep.active if x.rule == "contract" and not x.path.startswith(rep.docs_prefix)]
-        self._boxes_on = bool(self.opts.findings_box or self.opts.completion_box)
         feats = rep.features
         prev = self._feats_prev
         changed = [(rel, fd) for rel, fd in feats.items() if prev.get(rel) is not fd]

@@ -106,7 +106,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         try:
             with _no_gc():  # it builds a large acyclic model: collections would only re-walk it
                 rep = self.checker.run([f.src_uri for f in docs])
-                self.pages.update(rep, (self.checker.link_gen, self._url_style))
+                self.pages.update(rep, (self.checker.link_gen, self._url_style))  # reads headings, comments: before the release below
         except Exception as err:  # never abort serve; fail a strict build
             self.report = None
             log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")

@@ -14,7 +14,7 @@ import re
 import stat
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from . import crossdoc, features, findings, waivers
 from .contracts import ContractSet, load_contracts
@@ -168,9 +168,6 @@ class Report:
     docs_prefix: str = ""
     by_path: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
-    def for_doc(self, rel: str) -> list[Diagnostic]:
-        return self.by_path.get(self.docs_prefix + rel, [])
-
     def findings_of(self, feature_id: str) -> list[findings.Finding]:
         idx = self.__dict__.get("_findings_by_feature")
         if idx is None:  # built once: pages, the overview and the JSON report ask for every feature
@@ -238,11 +235,8 @@ class Checker:
 
     # -------------------------------------------------------------- input
 
-    def load(self, rel_paths, sources: dict[str, Source] | None = None) -> dict[str, Source]:
-        """Read the Markdown files (re-reading only those whose size or mtime changed)."""
-        return {rel: self._load_one(rel, sources) for rel in rel_paths}
-
     def _load_one(self, rel: str, sources: dict[str, Source] | None) -> Source:
+        """Read one Markdown file, or reuse the last read while its size and mtime are the same."""
         if sources and rel in sources:
             return sources[rel]
         cached = self._stat.get(rel)

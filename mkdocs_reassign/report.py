@@ -228,10 +228,6 @@ def json_report_text(rep, entry_text_of=None) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False).replace(json.dumps(_FEATURES_SLOT), listing, 1) + "\n"
 
 
-def write_json_report(path: str, rep) -> None:
-    atomic_write(path, json_report_text(rep))
-
-
 def _mode_for(path: str) -> int:
     """The mode of the file being replaced, else what open() would give a new file (0666 less the umask)."""
     try:

@@ -760,7 +760,6 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
     for i in range(body_start):
         prose[i] = False
 
-    headings = doc.headings
     fences = doc.fences
     comments = doc.comments
     html_blocks = doc.html_blocks

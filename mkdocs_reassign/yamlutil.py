@@ -35,25 +35,25 @@ class YamlProblem(Exception):
         self.message = message
 
 
-def _check_node(node: yaml.Node, line_of, budget: list[int], depth: int = 0) -> None:
+def _check_node(node: yaml.Node, to_line, budget: list[int], depth: int = 0) -> None:
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlProblem(line_of(node.start_mark.line), f"YAML document is too large (more than {MAX_NODES:,} nodes)")
+        raise YamlProblem(to_line(node.start_mark.line), f"YAML document is too large (more than {MAX_NODES:,} nodes)")
     if depth > MAX_DEPTH:
-        raise YamlProblem(line_of(node.start_mark.line), f"YAML nesting is deeper than {MAX_DEPTH} levels")
+        raise YamlProblem(to_line(node.start_mark.line), f"YAML nesting is deeper than {MAX_DEPTH} levels")
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode):
-                line = line_of(k.start_mark.line)
+                line = to_line(k.start_mark.line)
                 if k.value in seen:
                     raise YamlProblem(line, f"duplicate key {k.value!r} (first at line {seen[k.value]})")
                 seen[k.value] = line
-            _check_node(k, line_of, budget, depth + 1)
-            _check_node(v, line_of, budget, depth + 1)
+            _check_node(k, to_line, budget, depth + 1)
+            _check_node(v, to_line, budget, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for v in node.value:
-            _check_node(v, line_of, budget, depth + 1)
+            _check_node(v, to_line, budget, depth + 1)
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -85,7 +85,7 @@ MAX_NODES = 100_000
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 
 
-def _refuse_huge(text: str, line_of) -> None:
+def _refuse_huge(text: str, to_line) -> None:
     """Count nodes on the event stream and stop at MAX_NODES, before anything is composed.
 
     Composing a huge document first keeps every node alive at once (and lets the
@@ -101,7 +101,7 @@ def _refuse_huge(text: str, line_of) -> None:
             if isinstance(event, _NODE_EVENTS):
                 count += 1
                 if count > MAX_NODES:
-                    raise YamlProblem(line_of(event.start_mark.line),
+                    raise YamlProblem(to_line(event.start_mark.line),
                                       f"YAML document is too large (more than {MAX_NODES:,} nodes)")
     except yaml.YAMLError:
         return  # the real parse below reports it with its line
@@ -116,19 +116,20 @@ _YAML_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 def load(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     """Load one YAML document. Return (data, top-level key -> line). Raise YamlProblem."""
     if _YAML_ONLY_BREAKS.search(text) is None:
-        return _load(text, first_line, lambda line: line + first_line)
+        return _load(text, lambda line: line + first_line)
     # YAML also breaks lines at NEL, LS and PS, which are no line breaks in Markdown: map its line numbers
     ours = [first_line]  # YAML line index -> our line number
     newlines = 0
     for m in _YAML_BREAKS.finditer(text):
         newlines += m.group(0).endswith("\n")
         ours.append(first_line + newlines)
-    return _load(text, first_line, lambda line: ours[min(max(line, 0), len(ours) - 1)])
+    return _load(text, lambda line: ours[min(max(line, 0), len(ours) - 1)])
 
 
-def _load(text: str, first_line: int, line_of) -> tuple[Any, dict[str, int]]:
-    _refuse_deep_flow(text, first_line)
-    _refuse_huge(text, line_of)
+def _load(text: str, to_line) -> tuple[Any, dict[str, int]]:
+    """load(), with ``to_line(YAML's 0-based line)`` giving the file's line number."""
+    _refuse_deep_flow(text, to_line(0))
+    _refuse_huge(text, to_line)
     loader = _Loader(text)
     try:
         try:
@@ -138,42 +139,42 @@ def _load(text: str, first_line: int, line_of) -> tuple[Any, dict[str, int]]:
             msg = e.problem or "invalid YAML"
             if "found undefined alias" in msg or "alias" in (e.context or ""):
                 msg = "YAML aliases are not allowed"
-            raise YamlProblem(line_of(mark.line if mark else 0), msg) from None
+            raise YamlProblem(to_line(mark.line if mark else 0), msg) from None
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             parts = [p for p in (e.context, e.problem) if p]
-            raise YamlProblem(line_of(mark.line if mark else 0), "invalid YAML: " + ", ".join(parts)) from None
+            raise YamlProblem(to_line(mark.line if mark else 0), "invalid YAML: " + ", ".join(parts)) from None
         except yaml.YAMLError as e:
-            raise YamlProblem(line_of(0), f"invalid YAML: {e}") from None
+            raise YamlProblem(to_line(0), f"invalid YAML: {e}") from None
         if node is None:
             return None, {}
-        _refuse_aliases(text, node, line_of)
-        _check_node(node, line_of, [MAX_NODES])
+        _refuse_aliases(text, node, to_line)
+        _check_node(node, to_line, [MAX_NODES])
         key_lines: dict[str, int] = {}
         if isinstance(node, yaml.MappingNode):
             for k, _v in node.value:
                 if isinstance(k, yaml.ScalarNode):
-                    key_lines[str(k.value)] = line_of(k.start_mark.line)
+                    key_lines[str(k.value)] = to_line(k.start_mark.line)
         try:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
-            raise YamlProblem(line_of(mark.line if mark else 0), "invalid YAML: " + (e.problem or str(e))) from None
+            raise YamlProblem(to_line(mark.line if mark else 0), "invalid YAML: " + (e.problem or str(e))) from None
         except (yaml.YAMLError, TypeError, ValueError, RecursionError) as e:
-            raise YamlProblem(line_of(0), f"invalid YAML: {e}") from None
+            raise YamlProblem(to_line(0), f"invalid YAML: {e}") from None
         return data, key_lines
     finally:
         loader.dispose()
 
 
-def _refuse_aliases(text: str, node, line_of) -> None:
+def _refuse_aliases(text: str, node, to_line) -> None:
     # The composer resolves aliases to the anchored node object, so a node seen twice is an alias.
     seen: set[int] = set()
     stack = [node]
     while stack:
         cur = stack.pop()
         if id(cur) in seen:
-            raise YamlProblem(_alias_line(text, line_of, line_of(cur.start_mark.line)), "YAML anchors and aliases are not allowed")
+            raise YamlProblem(_alias_line(text, to_line, to_line(cur.start_mark.line)), "YAML anchors and aliases are not allowed")
         seen.add(id(cur))
         if isinstance(cur, yaml.MappingNode):
             for k, v in cur.value:
@@ -183,12 +184,12 @@ def _refuse_aliases(text: str, node, line_of) -> None:
             stack.extend(cur.value)
 
 
-def _alias_line(text: str, line_of, default: int) -> int:
+def _alias_line(text: str, to_line, default: int) -> int:
     """Line of the first alias (``*name``) in ``text``; the composed node only knows its anchor's line."""
     try:
         for token in yaml.scan(text, Loader=_Base):
             if isinstance(token, yaml.AliasToken):
-                return line_of(token.start_mark.line)
+                return to_line(token.start_mark.line)
     except yaml.YAMLError:  # pragma: no cover - the text was already composed
         pass
     return default
