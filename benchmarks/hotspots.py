@@ -42,7 +42,11 @@ def timed(mod, name, label=None):
 
 
 def instrument():
-    from mkdocs_reassign import crossdoc, features, findings, project, waivers
+    from mkdocs_reassign import crossdoc
+    from mkdocs_reassign.model import features
+    from mkdocs_reassign.model import findings
+    from mkdocs_reassign import engine as project
+    from mkdocs_reassign.model import waivers
 
     for mod, names in ((project, ["scan", "read_source"]), (features, ["analyze"]),
                        (findings, ["parse_session", "check_session", "truth", "check_attention", "check_duplicates",

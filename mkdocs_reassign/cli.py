@@ -12,12 +12,11 @@ import sys
 from dataclasses import dataclass
 
 from . import __version__
+from .commands import UsageError
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
 
 
-class UsageError(Exception):
-    pass
 
 
 # ---------------------------------------------------------------- config
@@ -49,7 +48,7 @@ def _env_tag(loader, node):
 def _config_loader():
     import yaml
 
-    from .yamlutil import _Base
+    from .markdown.yamlutil import _Base
 
     class Loader(_Base):  # tolerant of MkDocs' tags (!ENV, !relative, !!python/name:...)
         pass
@@ -128,7 +127,7 @@ class Project:
 
 def load_project(config_path: str) -> Project:
     """Read docs_dir and the reassign plugin options from mkdocs.yml without MkDocs."""
-    from .options import OptionError, validate
+    from .model.options import OptionError, validate
 
     data = _read_config(config_path)
     root = os.path.dirname(os.path.abspath(config_path))
@@ -166,7 +165,7 @@ def load_project(config_path: str) -> Project:
 def site_files(docs_dir: str, exclude_docs=None) -> list[str]:
     """The docs files MkDocs would put in the site: its default exclusions (dot-files,
     /templates/), the config's exclude_docs, and README.md when index.md sits beside it."""
-    from .project import walk_docs
+    from .engine import walk_docs
 
     files = walk_docs(docs_dir)
     lines = [".*", "/templates/"] + (str(exclude_docs).splitlines() if exclude_docs else [])
@@ -188,7 +187,7 @@ def site_files(docs_dir: str, exclude_docs=None) -> list[str]:
 
 
 def make_checker(args):
-    from .project import Checker
+    from .engine import Checker
 
     config_path = find_config(args.config_file)
     proj = load_project(config_path)
@@ -201,7 +200,7 @@ def make_checker(args):
     if getattr(args, "command", "") == "check":
         baseline = getattr(args, "baseline", None) or (os.path.join(root, options.baseline) if options.baseline else None)
         if baseline:
-            from .waivers import read_baseline
+            from .model.waivers import read_baseline
 
             try:
                 checker.baseline = read_baseline(baseline)
@@ -249,8 +248,8 @@ def _emit(out: str, fmt: str) -> None:
 
 
 def cmd_check(args) -> int:
-    from .diagnostics import at_least
-    from .report import FORMATS
+    from .model.diagnostics import at_least
+    from .output.formats import FORMATS
 
     checker = make_checker(args)
     wanted = _path_filter(checker, args.paths) if args.paths else None
@@ -261,7 +260,7 @@ def cmd_check(args) -> int:
     n_files = len(rep.features) + len(rep.sessions)
     out = FORMATS[args.format](diags, n_files, root=checker.root)
     if args.output:
-        from .report import atomic_write
+        from .output.formats import atomic_write
 
         try:
             atomic_write(args.output, out)
@@ -275,7 +274,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    from .waivers import write_baseline
+    from .model.waivers import write_baseline
 
     checker = make_checker(args)
     rep = _run(checker)
@@ -293,7 +292,7 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_fix(args) -> int:
-    from .fix import fix_tables
+    from .commands.fix import fix_tables
 
     checker = make_checker(args)
     rep = _run(checker)
@@ -310,7 +309,7 @@ def cmd_fix(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import scaffold
+    from .commands.new import scaffold
 
     checker = make_checker(args)
     rep = _run(checker)

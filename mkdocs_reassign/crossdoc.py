@@ -6,10 +6,10 @@ import posixpath
 import re
 from urllib.parse import unquote
 
-from .diagnostics import Diagnostic
-from .features import FeatureDoc, ReqResult
-from .ids import ids_in_link_text
-from .scan import Link, ScannedDoc
+from .model.diagnostics import Diagnostic
+from .model.features import FeatureDoc, ReqResult
+from .model.ids import ids_in_link_text
+from .markdown import Link, ScannedDoc
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

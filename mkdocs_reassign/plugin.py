@@ -11,10 +11,10 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import options as core_options
-from . import render
-from .pages import PLACEHOLDER, Pages
-from .project import Checker, release_for_render
+from .model import options as core_options
+from .output import html as render
+from .output.pages import PLACEHOLDER, Pages
+from .engine import Checker, release_for_render
 
 log = get_plugin_logger("reassign")
 CSS_PATH = "assets/mkdocs-reassign.css"
@@ -75,7 +75,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             self._key = key
             self._baseline_stamp = None
         if opts.baseline:  # (re)read when it changed, so serve sees a new baseline
-            from .waivers import read_baseline
+            from .model.waivers import read_baseline
 
             path = os.path.join(root, opts.baseline)
             try:
@@ -161,7 +161,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     def on_post_build(self, config):
         if self.report is None or not self.opts.report_file:
             return
-        from .report import atomic_write
+        from .output.formats import atomic_write
 
         path = os.path.join(config.site_dir, self.opts.report_file)
         try:
@@ -215,7 +215,7 @@ def _toc(page) -> list[tuple[str, str]]:
 def _drop_unreadable(files, docs, docs_dir: str) -> None:
     """After an internal error: still leave out the files MkDocs itself would die on (undecodable
     pages, FIFOs, dangling links), so that the build and serve go on. Never raises."""
-    from .project import MARKDOWN_EXTENSIONS, check_other_file, read_source
+    from .engine import MARKDOWN_EXTENSIONS, check_other_file, read_source
 
     for f in docs:
         try:

@@ -190,8 +190,8 @@ def test_github_paths_are_relative_to_the_workspace(defects, monkeypatch):
 
 
 def test_github_escapes_property_and_message_text():
-    from mkdocs_reassign.diagnostics import Diagnostic
-    from mkdocs_reassign.report import fmt_github
+    from mkdocs_reassign.model.diagnostics import Diagnostic
+    from mkdocs_reassign.output.formats import fmt_github
 
     out = fmt_github([Diagnostic("docs/a,b:c.md", 3, "broken-link", "50% of\nit", severity="warning")])
     assert out == "::warning file=docs/a%2Cb%3Ac.md,line=3,col=1,title=broken-link::50%25 of%0Ait\n"
@@ -230,8 +230,8 @@ def test_junit_clean_is_one_passing_case(clean):
 
 
 def test_junit_survives_control_characters():
-    from mkdocs_reassign.diagnostics import Diagnostic
-    from mkdocs_reassign.report import fmt_junit
+    from mkdocs_reassign.model.diagnostics import Diagnostic
+    from mkdocs_reassign.output.formats import fmt_junit
 
     out = fmt_junit([Diagnostic("docs/a.md", 1, "feature-id", 'bad \x1b[31m "H1" <&>')])
     ET.fromstring(out)
@@ -401,7 +401,7 @@ def test_cli_imports_neither_mkdocs_nor_markdown_nor_jinja(clean):
                        cwd=clean, capture_output=True, text=True, env=env())
     assert r.returncode == 0, r.stderr[-2000:]
     modules = [ln.rsplit("|", 1)[1].strip() for ln in r.stderr.splitlines() if ln.startswith("import time:") and "|" in ln]
-    assert "mkdocs_reassign.project" in modules  # the check really ran
+    assert "mkdocs_reassign.engine" in modules  # the check really ran
     heavy = [m for m in modules if m.split(".")[0] in ("mkdocs", "markdown", "jinja2", "pymdownx", "material", "properdocs")]
     assert not heavy, heavy
 

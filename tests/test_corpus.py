@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_reassign.contracts import load_contracts
-from mkdocs_reassign.options import Options
-from mkdocs_reassign.project import Checker, walk_docs
+from mkdocs_reassign.model.contracts import load_contracts
+from mkdocs_reassign.model.options import Options
+from mkdocs_reassign.engine import Checker, walk_docs
 
 pytestmark = pytest.mark.corpus
 

@@ -143,7 +143,7 @@ def test_fix_writes_through_a_symlink_and_keeps_the_mode(project):
 
 def _checker(project: Path):
     from mkdocs_reassign import cli as cli_mod
-    from mkdocs_reassign.project import Checker
+    from mkdocs_reassign.engine import Checker
 
     proj = cli_mod.load_project(str(project / "mkdocs.yml"))
     checker = Checker(proj.root, proj.docs_dir, proj.options)
@@ -151,7 +151,7 @@ def _checker(project: Path):
 
 
 def test_write_if_unchanged_refuses_a_file_changed_since_it_was_read(project):
-    from mkdocs_reassign.fix import write_if_unchanged
+    from mkdocs_reassign.commands.fix import write_if_unchanged
 
     path = project / SESSION
     read = _stale(ORIGINAL)
@@ -168,7 +168,7 @@ def test_write_if_unchanged_refuses_a_file_changed_since_it_was_read(project):
 
 
 def test_fix_tables_refuses_a_file_changed_after_the_check(project):
-    from mkdocs_reassign.fix import fix_tables
+    from mkdocs_reassign.commands.fix import fix_tables
 
     path = project / SESSION
     path.write_bytes(_stale(ORIGINAL))
@@ -187,7 +187,7 @@ def test_fix_tables_refuses_a_file_changed_after_the_check(project):
 
 def test_write_is_atomic(project, monkeypatch):
     """A failure while replacing leaves the old file whole and no temp file behind."""
-    from mkdocs_reassign import fix as fix_mod
+    from mkdocs_reassign.commands import fix as fix_mod
 
     path = project / SESSION
     path.write_bytes(_stale(ORIGINAL))

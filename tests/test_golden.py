@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_reassign.options import validate
-from mkdocs_reassign.project import Checker, walk_docs
+from mkdocs_reassign.model.options import validate
+from mkdocs_reassign.engine import Checker, walk_docs
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()) if GOLDEN.is_dir() else []

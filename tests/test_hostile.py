@@ -32,8 +32,8 @@ import pytest
 import yaml
 
 from hostile_cases import CASES, Case, Tree, Want, feature
-from mkdocs_reassign.options import OptionError, validate
-from mkdocs_reassign.project import MARKDOWN_EXTENSIONS, Checker, walk_docs
+from mkdocs_reassign.model.options import OptionError, validate
+from mkdocs_reassign.engine import MARKDOWN_EXTENSIONS, Checker, walk_docs
 
 BIN = Path(sys.executable).parent
 
@@ -351,7 +351,7 @@ def test_internal_error_keeps_the_build_alive(tmp_path, monkeypatch, caplog):
     from mkdocs.commands.build import build as mkdocs_build_in_process
     from mkdocs.config import load_config
 
-    from mkdocs_reassign import project
+    from mkdocs_reassign import engine as project
 
     c = next(c for c in CASES if c.id == "non-utf8-page")
     t = build(c, tmp_path)
@@ -372,7 +372,8 @@ def test_internal_error_keeps_the_build_alive(tmp_path, monkeypatch, caplog):
 
 def test_cli_internal_error_is_one_line(tmp_path, monkeypatch, capsys):
     """Should the core ever raise, the CLI prints one line (no traceback) and exits 2."""
-    from mkdocs_reassign import cli, project
+    from mkdocs_reassign import cli
+    from mkdocs_reassign import engine as project
 
     c = next(c for c in CASES if c.id == "empty-file")
     t = build(c, tmp_path)
@@ -420,7 +421,7 @@ def test_no_superlinear_input(unit, tmp_path):
     A regex that backtracks (``(`+)(.+?)\\1``, ``<!--.*?-->`` from every unclosed opener, ``\\s*`` beside ``\\s+``)
     or a scan per line/section shows up here as a quadratic ratio long before it hangs a build.
     """
-    from mkdocs_reassign.project import decode
+    from mkdocs_reassign.engine import decode
 
     checker = Checker(str(tmp_path), str(tmp_path / "docs"), validate({}))
     home = decode(b"# Home\n", "index.md")

@@ -26,14 +26,20 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_reassign import features, findings, render, waivers
-from mkdocs_reassign.contracts import Contract, load_contracts
-from mkdocs_reassign.diagnostics import RULES, SEVERITIES, Diagnostic
-from mkdocs_reassign.fix import _split, rewrite
-from mkdocs_reassign.ids import Identity
-from mkdocs_reassign.options import Options
-from mkdocs_reassign.project import Checker, decode, walk_docs
-from mkdocs_reassign.scan import scan
+from mkdocs_reassign.model import features
+
+from mkdocs_reassign.model import findings
+
+from mkdocs_reassign.output import html as render
+
+from mkdocs_reassign.model import waivers
+from mkdocs_reassign.model.contracts import Contract, load_contracts
+from mkdocs_reassign.model.diagnostics import RULES, SEVERITIES, Diagnostic
+from mkdocs_reassign.commands.fix import _split, rewrite
+from mkdocs_reassign.model.ids import Identity
+from mkdocs_reassign.model.options import Options
+from mkdocs_reassign.engine import Checker, decode, walk_docs
+from mkdocs_reassign.markdown import scan
 
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 = 10,500 examples.
@@ -208,7 +214,7 @@ def _tree(files):
             assert d.path and d.line >= 0 and d.column >= 1, d
             d.format()
             d.to_json()
-        from mkdocs_reassign import report
+        from mkdocs_reassign.output import formats as report
 
         for fmt in report.FORMATS.values():
             fmt(rep.diagnostics, 5)

@@ -43,7 +43,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from mkdocs_reassign.scan import normalize_heading, scan
+from mkdocs_reassign.markdown import normalize_heading, scan
 
 # hypothesis warns about the size of the (recursive) strategy's repr; harmless here
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")

@@ -48,7 +48,7 @@ def test_wheel_installs_and_loads_default_contracts(tmp_path):
 import sys
 from importlib.metadata import entry_points
 import mkdocs_reassign
-from mkdocs_reassign.contracts import load_contracts, schemas_dir
+from mkdocs_reassign.model.contracts import load_contracts, schemas_dir
 assert 'site-packages' in mkdocs_reassign.__file__, mkdocs_reassign.__file__
 assert 'site-packages' in str(schemas_dir()), schemas_dir()
 cs = load_contracts()

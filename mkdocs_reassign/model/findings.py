@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .diagnostics import Diagnostic
-from .scan import ScannedDoc, normalize_heading
+from ..markdown import ScannedDoc, normalize_heading
 
 # ---------------------------------------------------------------- registry
 

@@ -20,8 +20,8 @@ import re
 from operator import attrgetter
 from dataclasses import fields as dataclass_fields
 
-from . import render
-from .diagnostics import Diagnostic
+from . import html as render
+from ..model.diagnostics import Diagnostic
 
 PLACEHOLDER = "<!-- reassign:{} -->"
 _PH_RE = re.compile(r"<!-- reassign:(attention-render|anchor ([A-Za-z0-9_-]+)) -->")
@@ -300,7 +300,7 @@ class Pages:
     # ------------------------------------------------------------------ reassign-report.json
 
     def json_text(self) -> str:
-        from . import report as report_mod  # here, not at import: it pulls in xml.sax (and with it urllib, ssl)
+        from . import formats as report_mod  # here, not at import: it pulls in xml.sax (and with it urllib, ssl)
 
         rep = self.rep
         if not self.memo:

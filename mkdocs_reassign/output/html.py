@@ -6,9 +6,9 @@ import re
 from html import escape
 from typing import Callable
 
-from .diagnostics import Diagnostic
-from .features import FeatureDoc
-from .findings import SEVERITY_ORDER, Finding, Registry, Session, expected_rows
+from ..model.diagnostics import Diagnostic
+from ..model.features import FeatureDoc
+from ..model.findings import SEVERITY_ORDER, Finding, Registry, Session, expected_rows
 
 Resolver = Callable[[str, str], str]  # (docs-relative target, fragment) -> href from the current page
 

@@ -16,11 +16,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import crossdoc, features, findings, waivers
-from .contracts import ContractSet, load_contracts
-from .diagnostics import DEFAULT_SEVERITY, Diagnostic
-from .options import Options, matches_any
-from .scan import scan, sub_comments
+from . import crossdoc
+from .markdown import scan, sub_comments
+from .model import features, findings, waivers
+from .model.contracts import ContractSet, load_contracts
+from .model.diagnostics import DEFAULT_SEVERITY, Diagnostic
+from .model.options import Options, matches_any
 
 MAX_BYTES = 20 * 1024 * 1024
 # What MkDocs reads as pages (mkdocs.utils.markdown_extensions): a page it cannot decode kills the build.

@@ -6,8 +6,8 @@ import os
 import posixpath
 import re
 
-from .cli import UsageError
-from .ids import is_feature_id
+from . import UsageError
+from ..model.ids import is_feature_id
 
 
 def slugify(name: str) -> str:

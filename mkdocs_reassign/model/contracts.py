@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import yamlutil
+from ..markdown import yamlutil
 from .options import matches_any
-from .scan import normalize_heading
+from ..markdown import normalize_heading
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def schemas_dir() -> Path:

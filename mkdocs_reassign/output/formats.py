@@ -9,8 +9,8 @@ import tempfile
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from . import __version__
-from .diagnostics import DEFAULT_SEVERITY, RULES, Diagnostic, at_least
+from .. import __version__
+from ..model.diagnostics import DEFAULT_SEVERITY, RULES, Diagnostic, at_least
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -178,7 +178,7 @@ FORMATS = {"text": fmt_text, "json": fmt_json, "github": fmt_github, "sarif": fm
 
 def feature_entry(rep, rel: str, fd) -> dict:
     """One feature's entry in the JSON report."""
-    from .render import completion
+    from .html import completion
 
     found = rep.findings_of(fd.id) if fd.id else []
     c = completion(fd, found)

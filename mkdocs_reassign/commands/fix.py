@@ -12,8 +12,8 @@ import os
 import re
 import tempfile
 
-from .project import Report
-from .render import attention_markdown
+from ..engine import Report
+from ..output.html import attention_markdown
 
 _SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

@@ -13,7 +13,7 @@ from functools import lru_cache
 from .contracts import Contract, ContractSet, Requirement, load_schema, validator
 from .diagnostics import Diagnostic
 from .ids import Identity, from_h1, is_feature_id
-from .scan import Fence, ScannedDoc, Section
+from ..markdown import Fence, ScannedDoc, Section
 from .terms import WordIndex
 
 _BOX_CHARS = re.compile(r"[\u2500-\u257f\u2190-\u21ff\u25b2-\u25bc]")
