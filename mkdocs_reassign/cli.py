@@ -116,7 +116,9 @@ def find_config(path: str | None) -> str:
 
 
 @dataclass
-class Project:
+class ConfigFile:
+    """What the CLI reads from mkdocs.yml (or properdocs.yml): no MkDocs involved."""
+
     config_path: str
     root: str
     docs_dir: str
@@ -125,9 +127,9 @@ class Project:
     exclude_docs: str | None = None
 
 
-def load_project(config_path: str) -> Project:
+def load_project(config_path: str) -> ConfigFile:
     """Read docs_dir and the reassign plugin options from mkdocs.yml without MkDocs."""
-    from .model.options import OptionError, validate
+    from .options import OptionError, validate
 
     data = _read_config(config_path)
     root = os.path.dirname(os.path.abspath(config_path))
@@ -159,13 +161,13 @@ def load_project(config_path: str) -> Project:
         raise UsageError(f"{config_path}: plugin reassign: {e}") from None
     if not os.path.isdir(docs_dir):
         raise UsageError(f"{config_path}: docs_dir {docs_dir!r} is not a folder")
-    return Project(config_path, root, docs_dir, options, found, data.get("exclude_docs"))
+    return ConfigFile(config_path, root, docs_dir, options, found, data.get("exclude_docs"))
 
 
 def site_files(docs_dir: str, exclude_docs=None) -> list[str]:
     """The docs files MkDocs would put in the site: its default exclusions (dot-files,
     /templates/), the config's exclude_docs, and README.md when index.md sits beside it."""
-    from .engine import walk_docs
+    from .sources import walk_docs
 
     files = walk_docs(docs_dir)
     lines = [".*", "/templates/"] + (str(exclude_docs).splitlines() if exclude_docs else [])
@@ -186,43 +188,53 @@ def site_files(docs_dir: str, exclude_docs=None) -> list[str]:
     return out
 
 
-def make_checker(args):
-    from .engine import Checker
+@dataclass
+class Run:
+    """One command's project, its cache (fix asks which content was checked) and its files."""
+
+    project: object  # engine.Project
+    cache: object  # cache.Cache
+    exclude_docs: str | None
+
+    def validate(self):
+        from .engine import validate
+
+        return validate(site_files(self.project.docs_dir, self.exclude_docs), self.project, self.cache)
+
+
+def make_run(args) -> Run:
+    from .cache import Cache
+    from .engine import Project
 
     config_path = find_config(args.config_file)
-    proj = load_project(config_path)
-    root, options = proj.root, proj.options
-    if not proj.plugin_listed and not getattr(args, "quiet", False):
+    conf = load_project(config_path)
+    root, options = conf.root, conf.options
+    if not conf.plugin_listed and not getattr(args, "quiet", False):
         print(f"note: plugin 'reassign' is not listed in {config_path}; using default options", file=sys.stderr)
-    checker = Checker(root, proj.docs_dir, options)
-    checker.exclude_docs = proj.exclude_docs
-    checker.config_name = os.path.relpath(config_path, root).replace(os.sep, "/")
+    baseline = None
     if getattr(args, "command", "") == "check":
-        baseline = getattr(args, "baseline", None) or (os.path.join(root, options.baseline) if options.baseline else None)
-        if baseline:
-            from .model.waivers import read_baseline
+        path = getattr(args, "baseline", None) or (os.path.join(root, options.baseline) if options.baseline else None)
+        if path:
+            from .waivers import read_baseline
 
             try:
-                checker.baseline = read_baseline(baseline)
+                baseline = read_baseline(path)
             except ValueError as e:
                 raise UsageError(str(e)) from None
-    return checker
-
-
-def _run(checker):
-    return checker.run(site_files(checker.docs_dir, getattr(checker, "exclude_docs", None)))
+    project = Project(root, conf.docs_dir, options, os.path.relpath(config_path, root).replace(os.sep, "/"), baseline)
+    return Run(project, Cache(), conf.exclude_docs)
 
 
 # ---------------------------------------------------------------- commands
 
 
-def _path_filter(checker, paths: list[str]):
+def _path_filter(root: str, paths: list[str]):
     """Project-relative prefixes for PATH arguments (relative to the current folder)."""
     wanted = []
     for p in paths:
         if not os.path.exists(p):
             raise UsageError(f"PATH {p!r} does not exist")
-        rel = os.path.relpath(os.path.abspath(p), checker.root).replace(os.sep, "/")
+        rel = os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/")
         if rel == ".":
             return None  # the whole project
         if rel.startswith("../"):
@@ -251,14 +263,14 @@ def cmd_check(args) -> int:
     from .model.diagnostics import at_least
     from .output.formats import FORMATS
 
-    checker = make_checker(args)
-    wanted = _path_filter(checker, args.paths) if args.paths else None
-    rep = _run(checker)
+    run = make_run(args)
+    wanted = _path_filter(run.project.root, args.paths) if args.paths else None
+    rep = run.validate()
     diags = rep.diagnostics
     if wanted is not None:
         diags = [d for d in diags if any(d.path == w or d.path.startswith(w + "/") for w in wanted)]
     n_files = len(rep.features) + len(rep.sessions)
-    out = FORMATS[args.format](diags, n_files, root=checker.root)
+    out = FORMATS[args.format](diags, n_files, root=run.project.root)
     if args.output:
         from .output.formats import atomic_write
 
@@ -274,19 +286,19 @@ def cmd_check(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    from .model.waivers import write_baseline
+    from .waivers import write_baseline
 
-    checker = make_checker(args)
-    rep = _run(checker)
-    opt = checker.options.baseline
-    out = args.output or os.path.join(checker.root, opt or ".reassign-baseline.json")
+    run = make_run(args)
+    rep = run.validate()
+    opt = run.project.options.baseline
+    out = args.output or os.path.join(run.project.root, opt or ".reassign-baseline.json")
     try:
         n = write_baseline(out, rep.diagnostics)
     except OSError as e:
         raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
     print(f"wrote {n} diagnostic(s) to {os.path.relpath(out)}")
     if not opt and not args.output:
-        print(f"note: add 'baseline: {os.path.relpath(out, checker.root)}' to the reassign plugin options, "
+        print(f"note: add 'baseline: {os.path.relpath(out, run.project.root)}' to the reassign plugin options, "
               "or pass --baseline to check", file=sys.stderr)
     return 0
 
@@ -294,9 +306,9 @@ def cmd_baseline(args) -> int:
 def cmd_fix(args) -> int:
     from .commands.fix import fix_tables
 
-    checker = make_checker(args)
-    rep = _run(checker)
-    changed, problems = fix_tables(checker, rep, check_only=args.check)
+    run = make_run(args)
+    rep = run.validate()
+    changed, problems = fix_tables(run.project, run.cache, rep, check_only=args.check)
     for p in problems:
         print(p, file=sys.stderr)
     for path in changed:
@@ -311,9 +323,9 @@ def cmd_fix(args) -> int:
 def cmd_new(args) -> int:
     from .commands.new import scaffold
 
-    checker = make_checker(args)
-    rep = _run(checker)
-    path = scaffold(checker, rep, args.id, args.name, args.area, args.contract, args.slug)
+    run = make_run(args)
+    rep = run.validate()
+    path = scaffold(run.project, rep, args.id, args.name, args.area, args.contract, args.slug)
     print(f"created {os.path.relpath(path)}")
     if not args.quiet:
         print("next: replace the TODOs, then run mkdocs-reassign check to see what the contract still asks for", file=sys.stderr)

@@ -11,10 +11,12 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from .model import options as core_options
+from . import options as core_options
 from .output import html as render
 from .output.pages import PLACEHOLDER, Pages
-from .engine import Checker, release_for_render
+from . import engine
+from .cache import Cache
+from .memory import release_for_render
 
 log = get_plugin_logger("reassign")
 CSS_PATH = "assets/mkdocs-reassign.css"
@@ -41,12 +43,13 @@ def _option(kind: str, default):
 ReassignConfig = type("ReassignConfig", (base.Config,), {name: _option(kind, default) for name, (kind, default, _doc) in core_options.OPTIONS.items()})
 
 class ReassignPlugin(BasePlugin[ReassignConfig]):
-    """Holds feature docs to their contracts. Events only: the checks live in project.Checker, what pages
-    show in pages.Pages."""
+    """Holds feature docs to their contracts. Events only: the checks live in engine.validate, what pages
+    show in output.pages.Pages."""
 
     def __init__(self):
         self.serving = False
-        self.checker: Checker | None = None
+        self.project: engine.Project | None = None
+        self.cache = Cache()  # per-file results, kept across serve rebuilds
         self.report = None
         self.pages: Pages | None = None
         self._key = None
@@ -66,16 +69,16 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             raise PluginError(f"reassign: {err}") from None
         root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         key = (root, config.docs_dir, repr(opts))
-        if self.checker is None or key != self._key:
-            self.checker = Checker(root, config.docs_dir, opts)
-            self.checker.config_name = os.path.basename(config.config_file_path or "mkdocs.yml")
-            self.checker.keep_lines = self.serving  # a build checks once; serve re-checks
+        if self.project is None or key != self._key:
+            self.project = engine.Project(root, config.docs_dir, opts, os.path.basename(config.config_file_path or "mkdocs.yml"),
+                                          one_shot=not self.serving)  # a build checks once; serve re-checks
+            self.cache = Cache()
             self.pages = Pages(opts, memo=self.serving)
             self._rel_urls = {}
             self._key = key
             self._baseline_stamp = None
         if opts.baseline:  # (re)read when it changed, so serve sees a new baseline
-            from .model.waivers import read_baseline
+            from .waivers import read_baseline
 
             path = os.path.join(root, opts.baseline)
             try:
@@ -85,11 +88,10 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             if stamp != self._baseline_stamp:
                 self._baseline_stamp = stamp
                 try:
-                    self.checker.baseline = read_baseline(path)
+                    self.project.baseline = read_baseline(path)
                 except ValueError as err:
-                    self.checker.baseline = None
+                    self.project.baseline = None
                     log.warning(f"{opts.baseline}: error: contract: {err} (run mkdocs-reassign baseline to write it)")
-        self.checker.reload_contracts_if_changed()
         self.opts = opts
         if CSS_PATH not in config.extra_css:  # boxes, banner and tables are styled by one stylesheet for the site
             config.extra_css.append(CSS_PATH)
@@ -105,8 +107,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         docs = [f for f in files if f.generated_by is None and f.src_dir and f.inclusion is not InclusionLevel.EXCLUDED]
         try:
             with _no_gc():  # it builds a large acyclic model: collections would only re-walk it
-                rep = self.checker.run([f.src_uri for f in docs])
-                self.pages.update(rep, (self.checker.link_gen, self._url_style))  # reads headings, comments: before the release below
+                rep = engine.validate([f.src_uri for f in docs], self.project, self.cache)
+                self.pages.update(rep, (rep.link_gen, self._url_style))  # reads headings, comments: before the release below
         except Exception as err:  # never abort serve; fail a strict build
             self.report = None
             log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")
@@ -114,7 +116,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             return files
         self.report = rep
         if not self.serving:
-            release_for_render(self.checker, rep, keep_headings=self._banner_on())
+            release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self._banner_on())
         if rep.unreadable:
             for f in docs:
                 if f.src_uri in rep.unreadable:
@@ -215,7 +217,7 @@ def _toc(page) -> list[tuple[str, str]]:
 def _drop_unreadable(files, docs, docs_dir: str) -> None:
     """After an internal error: still leave out the files MkDocs itself would die on (undecodable
     pages, FIFOs, dangling links), so that the build and serve go on. Never raises."""
-    from .engine import MARKDOWN_EXTENSIONS, check_other_file, read_source
+    from .sources import MARKDOWN_EXTENSIONS, check_other_file, read_source
 
     for f in docs:
         try:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from mkdocs_reassign.model.contracts import load_contracts
-from mkdocs_reassign.model.options import Options
-from mkdocs_reassign.engine import Checker, walk_docs
+from mkdocs_reassign.options import Options
+from mkdocs_reassign.engine import Project, validate, walk_docs
 
 pytestmark = pytest.mark.corpus
 
@@ -38,8 +38,7 @@ def report():
     assert (CORPUS / "docs").is_dir(), (
         f"the corpus is missing: expected the real docs tree at {CORPUS} (the shared folder beside the project); "
         "these tests never skip")
-    checker = Checker(str(CORPUS), str(CORPUS / "docs"), Options())
-    return checker.run(walk_docs(str(CORPUS / "docs")))
+    return validate(walk_docs(str(CORPUS / "docs")), Project(str(CORPUS), str(CORPUS / "docs"), Options()))
 
 
 def _diags(report, path: str, rule: str | None = None, line: int | None = None):

@@ -143,11 +143,12 @@ def test_fix_writes_through_a_symlink_and_keeps_the_mode(project):
 
 def _checker(project: Path):
     from mkdocs_reassign import cli as cli_mod
-    from mkdocs_reassign.engine import Checker
+    from mkdocs_reassign.cache import Cache
+    from mkdocs_reassign.engine import Project
 
-    proj = cli_mod.load_project(str(project / "mkdocs.yml"))
-    checker = Checker(proj.root, proj.docs_dir, proj.options)
-    return checker, cli_mod._run(checker)
+    conf = cli_mod.load_project(str(project / "mkdocs.yml"))
+    run = cli_mod.Run(Project(conf.root, conf.docs_dir, conf.options), Cache(), conf.exclude_docs)
+    return run, run.validate()
 
 
 def test_write_if_unchanged_refuses_a_file_changed_since_it_was_read(project):
@@ -175,12 +176,12 @@ def test_fix_tables_refuses_a_file_changed_after_the_check(project):
     checker, rep = _checker(project)
     edited = _stale(ORIGINAL).replace(b"## Session Info", b"## Session Info (edited)")
     path.write_bytes(edited)
-    changed, problems = fix_tables(checker, rep)
+    changed, problems = fix_tables(checker.project, checker.cache, rep)
     assert changed == [] and len(problems) == 1 and "changed on disk" in problems[0]
     assert path.read_bytes() == edited
     # a fresh run fixes it, keeping the edit
     checker, rep = _checker(project)
-    changed, problems = fix_tables(checker, rep)
+    changed, problems = fix_tables(checker.project, checker.cache, rep)
     assert changed == [SESSION] and problems == []
     assert path.read_bytes() == ORIGINAL.replace(b"## Session Info", b"## Session Info (edited)")
 

@@ -1,6 +1,6 @@
 """Golden tests: every case under tests/golden/ is checked twice.
 
-1. Through the core (``Checker(...).run(walk_docs(...))``): the formatted active
+1. Through the core (``validate(walk_docs(...), Project(...))``): the formatted active
    diagnostics must equal ``expected.txt`` line for line, in report order, and the
    waived ones must equal ``waived.txt`` (absent = none).
 2. Through a real ``mkdocs build --strict`` (cases with a ``mkdocs.yml``): the
@@ -29,8 +29,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_reassign.model.options import validate
-from mkdocs_reassign.engine import Checker, walk_docs
+from mkdocs_reassign.options import validate
+from mkdocs_reassign.engine import Project, walk_docs
+from mkdocs_reassign.engine import validate as validate_tree
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()) if GOLDEN.is_dir() else []
@@ -67,9 +68,7 @@ def load_case(case: Path) -> tuple[Path, dict]:
 
 def run_core(case: Path) -> tuple[list[str], list[str]]:
     docs, raw = load_case(case)
-    checker = Checker(str(case), str(docs), validate(raw))
-    checker.today = TODAY
-    report = checker.run(walk_docs(str(docs)))
+    report = validate_tree(walk_docs(str(docs)), Project(str(case), str(docs), validate(raw), today=TODAY))
     active = [d.format() for d in report.active]
     waived = [f"{d.format()} [waived: {d.waived}]" for d in report.diagnostics if d.waived and d.severity != "off"]
     return active, waived

@@ -2,7 +2,7 @@
 
 For every case:
 
-(a) the core (``Checker(...).run(walk_docs(...))``) reports each expected diagnostic
+(a) the core (``validate(walk_docs(...), Project(...))``) reports each expected diagnostic
     (rule, file, line, a fragment of the message) with a hint, raises nothing, takes
     under the case's time limit (2 s unless stated) and stays under its tracemalloc
     peak (64 MB unless stated; 200 MB for the 10 MB doc and the 100,000-row tables);
@@ -32,8 +32,10 @@ import pytest
 import yaml
 
 from hostile_cases import CASES, Case, Tree, Want, feature
-from mkdocs_reassign.model.options import OptionError, validate
-from mkdocs_reassign.engine import MARKDOWN_EXTENSIONS, Checker, walk_docs
+from mkdocs_reassign.options import OptionError, validate
+from mkdocs_reassign.cache import Cache
+from mkdocs_reassign.engine import MARKDOWN_EXTENSIONS, Project, load_contracts_cached, walk_docs
+from mkdocs_reassign.engine import validate as validate_tree
 
 BIN = Path(sys.executable).parent
 
@@ -108,12 +110,12 @@ def run_core(root: Path, options):
     """The core call, timed; then a fresh one under tracemalloc. Returns (report, seconds, peak bytes)."""
     docs = str(root / "docs")
     start = time.perf_counter()
-    report = Checker(str(root), docs, options).run(walk_docs(docs))
+    report = validate_tree(walk_docs(docs), Project(str(root), docs, options))
     seconds = time.perf_counter() - start
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
-        Checker(str(root), docs, options).run(walk_docs(docs))
+        validate_tree(walk_docs(docs), Project(str(root), docs, options))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -356,10 +358,10 @@ def test_internal_error_keeps_the_build_alive(tmp_path, monkeypatch, caplog):
     c = next(c for c in CASES if c.id == "non-utf8-page")
     t = build(c, tmp_path)
 
-    def boom(self, *a, **k):
+    def boom(*a, **k):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(project.Checker, "run", boom)
+    monkeypatch.setattr(project, "validate", boom)
     cfg = load_config(str(t.root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     with caplog.at_level("WARNING"):
         mkdocs_build_in_process(cfg)
@@ -378,10 +380,10 @@ def test_cli_internal_error_is_one_line(tmp_path, monkeypatch, capsys):
     c = next(c for c in CASES if c.id == "empty-file")
     t = build(c, tmp_path)
 
-    def boom(self, *a, **k):
+    def boom(*a, **k):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(project.Checker, "run", boom)
+    monkeypatch.setattr(project, "validate", boom)
     monkeypatch.delenv("MKDOCS_REASSIGN_DEBUG", raising=False)
     rc = cli.main(["check", "-f", str(t.root / "mkdocs.yml"), "-q"])
     err = capsys.readouterr().err
@@ -423,7 +425,9 @@ def test_no_superlinear_input(unit, tmp_path):
     """
     from mkdocs_reassign.engine import decode
 
-    checker = Checker(str(tmp_path), str(tmp_path / "docs"), validate({}))
+    proj = Project(str(tmp_path), str(tmp_path / "docs"), validate({}))
+    contracts = Cache()
+    load_contracts_cached(proj, contracts)
     home = decode(b"# Home\n", "index.md")
     for vname in _variants("x"):
         for rel in ("features/v.md", "findings/session-v.md"):
@@ -433,11 +437,12 @@ def test_no_superlinear_input(unit, tmp_path):
                 src = decode(text.encode("utf-8"), rel)
 
                 def measure():
-                    fresh = Checker(str(tmp_path), str(tmp_path / "docs"), checker.options, checker.contracts)  # no cache hits
+                    fresh = Cache()  # no cache hits, but the contracts already loaded
+                    fresh.put("contracts", "", *contracts.entry("contracts", ""))
                     gc.disable()  # a collection of the test session's heap is not the code's time
                     try:
                         start = time.perf_counter()
-                        fresh.run([rel, "index.md"], sources={rel: src, "index.md": home})
+                        validate_tree([rel, "index.md"], proj, fresh, sources={rel: src, "index.md": home})
                         return time.perf_counter() - start
                     finally:
                         gc.enable()

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -32,13 +33,15 @@ from mkdocs_reassign.model import findings
 
 from mkdocs_reassign.output import html as render
 
-from mkdocs_reassign.model import waivers
+from mkdocs_reassign import waivers
 from mkdocs_reassign.model.contracts import Contract, load_contracts
-from mkdocs_reassign.model.diagnostics import RULES, SEVERITIES, Diagnostic
+from mkdocs_reassign.model.diagnostics import SEVERITIES, Diagnostic
+from mkdocs_reassign import rules
+from mkdocs_reassign.rules import RULES, attention_drift, duplicate_finding, unknown_feature
 from mkdocs_reassign.commands.fix import _split, rewrite
 from mkdocs_reassign.model.ids import Identity
-from mkdocs_reassign.model.options import Options
-from mkdocs_reassign.engine import Checker, decode, walk_docs
+from mkdocs_reassign.options import Options
+from mkdocs_reassign.engine import Project, decode, validate, walk_docs
 from mkdocs_reassign.markdown import scan
 
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -146,12 +149,10 @@ REG, _ = findings.make_registry(None, Options().id_pattern)
 def _session(text):
     doc = scan(text)
     s = findings.parse_session("findings/session-1.md", doc, REG, Options().id_pattern)
-    findings.check_session(s, REG)
-    diags = list(s.diagnostics)
-    defined = findings.truth([s], REG)
-    findings.check_attention(s, REG, defined, diags)
-    diags += findings.check_duplicates([s])
-    diags += findings.check_features_of_findings([s], {})
+    diags = rules.check_session(s, REG)
+    site = SimpleNamespace(sessions=[s], finding_registry=REG, defined=findings.truth([s], REG), registry={})
+    for rule in (attention_drift, duplicate_finding, unknown_feature):
+        diags += rule.check_site(site)
     for d in diags:
         assert isinstance(d, Diagnostic) and d.rule in RULES and d.hint
         assert 0 <= d.line <= max(len(doc.lines), 1)
@@ -175,6 +176,7 @@ def _feature(text):
     doc = scan(text)
     opts = Options()
     fd = features.analyze("features/x.md", doc, CONTRACTS, opts)
+    fd.diagnostics = rules.check_doc(fd)
     for d in fd.diagnostics:
         assert d.rule in RULES and d.hint and 0 <= d.line <= max(len(doc.lines), 1), d
     fd.words()
@@ -207,7 +209,7 @@ def _tree(files):
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass"))
         docs = str(root / "docs")
-        rep = Checker(str(root), docs, Options(source_root=".")).run(walk_docs(docs))
+        rep = validate(walk_docs(docs), Project(str(root), docs, Options(source_root=".")))
         for d in rep.diagnostics:
             assert isinstance(d, Diagnostic)
             assert d.rule in RULES and d.severity in SEVERITIES and d.message and d.hint, d
@@ -367,8 +369,7 @@ def _fix(prefix, rows, blocks, suffix, nl, bom):
         path = root / "docs" / "findings" / "session-1.md"
         path.parent.mkdir(parents=True)
         path.write_bytes(data)
-        checker = Checker(str(root), str(root / "docs"), Options())
-        rep = checker.run(walk_docs(str(root / "docs")))
+        rep = validate(walk_docs(str(root / "docs")), Project(str(root), str(root / "docs"), Options()))
         assume(rep.sessions and rep.sessions[0].attention is not None and rep.sessions[0].attention.start)
         s = rep.sessions[0]
         new = rewrite(data, s, rep)
@@ -382,7 +383,7 @@ def _fix(prefix, rows, blocks, suffix, nl, bom):
         assert new.startswith(before) and new.endswith(after), (data, new)
         # idempotent: the rewritten file checks clean and rewrites to itself
         path.write_bytes(new)
-        rep2 = Checker(str(root), str(root / "docs"), Options()).run(walk_docs(str(root / "docs")))
+        rep2 = validate(walk_docs(str(root / "docs")), Project(str(root), str(root / "docs"), Options()))
         drift = [d for d in rep2.diagnostics if d.rule == "attention-drift"]
         assert not drift, (new.decode("utf-8", "replace"), [d.format() for d in drift])
         assert rewrite(new, rep2.sessions[0], rep2) == new

@@ -30,7 +30,7 @@ def _newline(line: bytes) -> bytes:
     return b""
 
 
-def fix_tables(checker, rep: Report, check_only: bool = False) -> tuple[list[str], list[str]]:
+def fix_tables(project, cache, rep: Report, check_only: bool = False) -> tuple[list[str], list[str]]:
     """Return (paths changed or stale, problems).
 
     Only session files the checker parsed, and only those with attention drift, are
@@ -42,14 +42,14 @@ def fix_tables(checker, rep: Report, check_only: bool = False) -> tuple[list[str
         display = rep.docs_prefix + s.rel
         if display not in stale or s.attention is None or not s.attention.start:
             continue
-        path = os.path.join(checker.docs_dir, s.rel)
+        path = os.path.join(project.docs_dir, s.rel)
         try:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError as e:
             problems.append(f"{display}: cannot read: {e.strerror or e}")
             continue
-        checked = _checked_digest(checker, s.rel)
+        checked = _checked_digest(cache, s.rel)
         if checked is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != checked:
             problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
             continue
@@ -69,9 +69,10 @@ def fix_tables(checker, rep: Report, check_only: bool = False) -> tuple[list[str
     return changed, problems
 
 
-def _checked_digest(checker, rel: str) -> str | None:
-    cached = getattr(checker, "_cache", {}).get(rel)
-    return cached[0] if cached else None
+def _checked_digest(cache, rel: str) -> str | None:
+    """The content hash of the file as it was checked (the cache keys a parsed doc by it)."""
+    entry = cache.entry("doc", rel)
+    return entry[0][0] if entry else None
 
 
 def rewrite(data: bytes, s, rep: Report) -> bytes | None:

@@ -114,8 +114,8 @@ def _yaml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def scaffold(checker, rep, fid: str, name: str, area: str, contract_name: str | None, slug: str | None) -> str:
-    opts = checker.options
+def scaffold(project, rep, fid: str, name: str, area: str, contract_name: str | None, slug: str | None) -> str:
+    opts = project.options
     if not is_feature_id(fid, opts.id_pattern):
         raise UsageError(f"{fid!r} is not a feature ID (pattern {opts.id_pattern})")
     if fid in rep.registry:
@@ -130,16 +130,16 @@ def scaffold(checker, rep, fid: str, name: str, area: str, contract_name: str | 
         raise UsageError(f"--area {area!r}: use folder names of letters, digits, - and _")
     base = opts.features[0].split("*")[0].rstrip("/") or "features"
     rel = f"{base}/{area}/{slug or slugify(name)}.md"
-    if not checker.is_feature(rel):
+    if not project.is_feature(rel):
         raise UsageError(f"{rel} would not be checked as a feature doc (features/exclude options)")
-    path = os.path.join(checker.docs_dir, rel)
+    path = os.path.join(project.docs_dir, rel)
     if os.path.exists(path):
         raise UsageError(f"{os.path.relpath(path)} already exists")
-    selected, _how = checker.contracts.select(None, fid, rel, opts.default_contract)
+    selected, _how = rep.contracts.select(None, fid, rel, opts.default_contract)
     if contract_name:
-        contract = checker.contracts.get(contract_name)
+        contract = rep.contracts.get(contract_name)
         if contract is None:
-            raise UsageError(f"unknown contract {contract_name!r} (known: {', '.join(sorted(checker.contracts.contracts))})")
+            raise UsageError(f"unknown contract {contract_name!r} (known: {', '.join(sorted(rep.contracts.contracts))})")
     else:
         contract = selected
     if contract is None:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..markdown import yamlutil
-from .options import matches_any
+from .globs import matches_any
 from ..markdown import normalize_heading
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

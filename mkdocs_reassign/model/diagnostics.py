@@ -4,31 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-RULES: dict[str, str] = {
-    "feature-id": "no feature ID, a ticket ID instead, or two docs declare the same ID",
-    "front-matter": "front matter is not valid YAML or fails the JSON Schema",
-    "required-section": "a contract's section is missing or empty",
-    "section-order": "template sections are out of order",
-    "required-topic": "a required term is not mentioned where the contract says",
-    "diagram": "a required diagram is missing",
-    "related-feature": "a required related feature is not linked",
-    "broken-link": "a relative link's target does not exist (or is a directory)",
-    "link-id-mismatch": "link text names an ID that the target doc does not declare",
-    "unknown-finding": "a doc cites a finding ID that no session file defines",
-    "finding-format": "bad ID, ID type not matching its section, missing required field",
-    "duplicate-finding": "one finding ID used twice",
-    "unknown-feature": "a finding's Feature names no known feature doc",
-    "source-ref": "a File: path or line does not exist under the configured source root",
-    "attention-drift": "the hand-kept attention table disagrees with the findings",
-    "open-critical": "a critical finding is still open",
-    "contract": "a contract file or plugin option is invalid",
-    "read-error": "a file cannot be read or decoded",
-    "waiver": "a waiver has no reason, or has expired",
-}
-
-DEFAULT_SEVERITY: dict[str, str] = {rule: "error" for rule in RULES}
-DEFAULT_SEVERITY.update({"section-order": "warning", "unknown-finding": "warning", "unknown-feature": "warning"})
-
 SEVERITIES = ("error", "warning", "info", "off")
 _RANK = {"error": 0, "warning": 1, "info": 2, "off": 3}
 

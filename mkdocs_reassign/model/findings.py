@@ -1,8 +1,7 @@
-"""Findings session files: the finding-type registry, the parser and its rules."""
+"""Findings session files: the finding-type registry and the parser (the rules are in rules/)."""
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -444,37 +443,14 @@ def _parse_table_findings(s: Session, doc: ScannedDoc, start: int, end: int, sty
             s.findings.append(f)
 
 
-# ---------------------------------------------------------------- rules
-
-
-def check_session(s: Session, reg: Registry) -> None:
-    """finding-format and open-critical for one session (site-independent)."""
-    d = s.diagnostics
-    for f in s.findings:
-        if not reg.id_re.match(f.id):
-            d.append(Diagnostic(s.rel, f.line, "finding-format", f"finding ID {f.id!r} is not <TYPE>-<SCOPE>-<NNN>",
-                                f"TYPE one of {', '.join(sorted(reg.by_prefix))}, SCOPE a session date MMDD or a feature ID, NNN three digits, e.g. CRIT-1202-001"))
-        elif f.section is not None and f.type is not None and f.type is not f.section:
-            d.append(Diagnostic(s.rel, f.line, "finding-format",
-                                f"{f.id} is a {f.type.label} ID but sits in the {f.section.label} section",
-                                f"move it, or renumber it as {f.section.prefix}-..."))
-        ftype = f.type or f.section
-        if ftype is None or f.from_table:
-            continue
-        missing = [k for k in ftype.required if norm_key(k) not in f.fields and not _alias_present(k, f.fields)]
-        for k in missing:
-            d.append(Diagnostic(s.rel, f.line, "finding-format", f"{f.id} lacks the **{k}:** field",
-                                f"{ftype.label} findings need {', '.join('**' + r + ':**' for r in ftype.required)}"))
-        if ftype.stop and not f.decided:
-            d.append(Diagnostic(s.rel, f.line, "open-critical", f"{f.id} is open: {f.title}",
-                                "tick a box under **YOUR DECISION:** or log it in the DECISIONS LOG; agents stop on CRITICAL"))
+# ---------------------------------------------------------------- what rules and pages share
 
 
 _ALIASES = {"found by": ("asked by", "reported by"), "asked by": ("found by",), "file": ("files",),
             "why its critical": ("why it is critical",), "current behavior": ("current behaviour", "current")}
 
 
-def _alias_present(key: str, fields: dict) -> bool:
+def alias_present(key: str, fields: dict) -> bool:
     return any(a in fields for a in _ALIASES.get(norm_key(key), ()))
 
 
@@ -502,148 +478,3 @@ def expected_rows(s: Session, reg: Registry) -> list[tuple[FindingType, list[str
     return rows
 
 
-def check_attention(s: Session, reg: Registry, defined: dict[str, Finding], d: list[Diagnostic]) -> None:
-    t = s.attention
-    if t is None or not t.start:
-        return
-    expected = {typ.prefix: ids for typ, ids in expected_rows(s, reg)}
-    rows_by_type = {r.type.prefix: r for r in t.rows if r.type is not None}
-    for r in t.rows:
-        if r.type is None:
-            d.append(Diagnostic(s.rel, r.line, "attention-drift", f"row {r.label!r} is not a finding type with an attention row",
-                                f"rows are: {', '.join(x.label for x in reg.attention)}"))
-    own = {}
-    for x in s.findings:
-        own.setdefault(x.id, x)
-    for typ in reg.attention:
-        want = expected[typ.prefix]
-        want_set = set(want)
-        row = rows_by_type.get(typ.prefix)
-        if row is None:
-            if want:
-                d.append(Diagnostic(s.rel, t.start, "attention-drift", f"no {typ.label} row, but {', '.join(want)} {'is' if len(want) == 1 else 'are'} open",
-                                    f"add | {typ.emoji} **{typ.label}** | {len(want)} | {', '.join(want)} |, or run mkdocs-reassign fix"))
-            continue
-        listed = set(row.ids)
-        for fid in want:
-            if fid not in listed:
-                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is open but missing from the {typ.label} row",
-                                    "add it, or run mkdocs-reassign fix"))
-        for fid in row.ids:
-            if fid in want_set:
-                continue
-            f = own.get(fid) or defined.get(fid)
-            if f is None:
-                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but no finding defines it",
-                                    "remove it, or run mkdocs-reassign fix"))
-            elif f.decided:
-                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but is decided",
-                                    f"decided at line {f.decided_at}; remove it, or run mkdocs-reassign fix"))
-            elif f.session != s.rel:
-                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but belongs to {f.session}",
-                                    "list it in its own session's table"))
-            else:
-                d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{fid} is listed in the {typ.label} row but is not a {typ.label} finding",
-                                    "move it to its own row, or run mkdocs-reassign fix"))
-        if row.count is None or row.count != len(want):
-            shown = "missing" if row.count is None else str(row.count)
-            d.append(Diagnostic(s.rel, row.line, "attention-drift", f"{typ.label} count is {shown} but {len(want)} {'is' if len(want) == 1 else 'are'} open",
-                                f"set it to {len(want)}, or run mkdocs-reassign fix"))
-
-
-def check_duplicates(sessions: list[Session]) -> list[Diagnostic]:
-    seen: dict[str, Finding] = {}
-    out = []
-    for s in sorted(sessions, key=lambda x: x.rel):
-        for f in s.findings:
-            first = seen.get(f.id)
-            if first is None:
-                seen[f.id] = f
-            else:
-                out.append(Diagnostic(s.rel, f.line, "duplicate-finding", f"finding ID {f.id} is already used in {first.session}",
-                                      f"first used at line {first.line}; give this finding the next free number"))
-    return out
-
-
-def check_features_of_findings(sessions: list[Session], registry: dict[str, str]) -> list[Diagnostic]:
-    out = []
-    for s in sessions:
-        for f in s.findings:
-            if not f.feature_raw:
-                continue
-            if f.feature_id is None:
-                out.append(Diagnostic(s.rel, f.fields.get("feature", ("", f.line))[1], "unknown-feature",
-                                      f"{f.id}: Feature {f.feature_raw!r} names no feature ID", "write the feature ID, e.g. **Feature:** P4"))
-            elif f.feature_id not in registry:
-                out.append(Diagnostic(s.rel, f.fields.get("feature", ("", f.line))[1], "unknown-feature",
-                                      f"{f.id}: Feature {f.feature_id} has no feature doc", "fix the ID, or document the feature"))
-    return out
-
-
-def check_source_refs(sessions: list[Session], source_root: str | None, display_root: str) -> list[Diagnostic]:
-    if not source_root:
-        return []
-    root = os.path.realpath(source_root)
-    out = []
-    counts: dict[str, int | None] = {}
-    fulls: dict[str, str | None] = {}
-    for s in sessions:
-        for f in s.findings:
-            for ref in f.files:
-                if ref.path not in fulls:
-                    fulls[ref.path] = _under(root, ref.path)
-                full = fulls[ref.path]
-                if full is None:
-                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path!r} is not a valid path",
-                                          "write a path relative to the source_root option, e.g. src/app.py:12"))
-                    continue
-                if os.path.commonpath([root, full]) != root:
-                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path} points outside the source root",
-                                          "File: paths are relative to the source_root option"))
-                    continue
-                if not os.path.isfile(full):
-                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path} does not exist under {display_root}",
-                                          "fix the path (relative to source_root)"))
-                    continue
-                if ref.start is None:
-                    continue
-                if full not in counts:
-                    counts[full] = _count_lines(full)
-                n = counts[full]
-                last = max(ref.start, ref.end or ref.start)
-                if ref.start < 1:
-                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path}:{ref.start}: lines are numbered from 1",
-                                          "update the line numbers"))
-                elif ref.end is not None and ref.end < ref.start:
-                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: line range {ref.start}-{ref.end} is reversed", "write start-end"))
-                elif n is not None and last > n:
-                    out.append(Diagnostic(s.rel, ref.line, "source-ref", f"{f.id}: {ref.path}:{ref.start}{'-' + str(ref.end) if ref.end and ref.end != ref.start else ''} is past the end of the file ({n} lines)",
-                                          "update the line numbers"))
-    return out
-
-
-def _under(root: str, path: str) -> str | None:
-    """The real path of a File: reference (relative to root, or absolute); None when no path can be made of it."""
-    if "\x00" in path or len(path) > 4096:
-        return None
-    try:
-        p = path if os.path.isabs(path) else path.lstrip("/")
-        return os.path.realpath(os.path.join(root, p))
-    except (OSError, ValueError):
-        return None
-
-
-def _count_lines(path: str) -> int | None:
-    try:
-        n = 0
-        last = b"\n"
-        with open(path, "rb") as fh:
-            while True:
-                chunk = fh.read(1 << 16)
-                if not chunk:
-                    break
-                n += chunk.count(b"\n")
-                last = chunk[-1:]
-        return n + (0 if last == b"\n" else 1)
-    except OSError:
-        return None

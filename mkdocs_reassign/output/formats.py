@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .. import __version__
-from ..model.diagnostics import DEFAULT_SEVERITY, RULES, Diagnostic, at_least
+from ..model.diagnostics import Diagnostic, at_least
+from ..rules import DEFAULT_SEVERITY, RULES
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .diagnostics import RULES, SEVERITIES
+from .model.globs import glob_regex, matches_any  # noqa: F401 (re-exported)
+from .rules import RULES, SEVERITIES
 
 # name: (type, default, description)
 OPTIONS: dict[str, tuple[str, object, str]] = {
@@ -136,44 +136,3 @@ def validate(raw: dict | None) -> Options:
     for name, value in raw.items():
         setattr(opts, name, _check(name, OPTIONS[name][0], value))
     return opts
-
-
-@lru_cache(maxsize=256)
-def glob_regex(pattern: str) -> re.Pattern:
-    """Compile a path glob: ** crosses folders, * and ? stay within one."""
-    out = []
-    i = 0
-    p = pattern.strip("/")
-    while i < len(p):
-        c = p[i]
-        if p.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif p.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            j = p.find("]", i + 1)
-            if j < 0:
-                out.append(re.escape(c))
-                i += 1
-            else:
-                body = p[i + 1 : j].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = j + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
-def matches_any(path: str, globs) -> bool:
-    return any(glob_regex(g).match(path) for g in globs)

@@ -7,7 +7,9 @@ import json
 import re
 from collections import Counter
 
-from .diagnostics import RULES, Diagnostic
+from .model.diagnostics import Diagnostic
+from .rules import RULES
+from .rules import waiver as rule
 
 _INLINE = re.compile(r"^\s*reassign:\s*waive\s+(?P<key>[A-Za-z0-9:_-]+)(?:\s+(?P<rest>.*))?$", re.S)
 _REASON = re.compile(r'^"(?P<reason>[^"]*)"|^\'(?P<reason2>[^\']*)\'')
@@ -47,8 +49,7 @@ def collect(rel: str, doc, out: list[Diagnostic], today: _dt.date) -> list[Waive
             reason, until = (val, None) if not isinstance(val, dict) else (val.get("reason"), val.get("until"))
             ws.append(_make(rel, str(key), reason, until, line, 1, n, out, today))
     elif raw is not None:
-        out.append(Diagnostic(rel, line, "waiver", "waive: must map a rule or requirement ID to a reason",
-                              'write waive: {required-topic: "reason"}'))
+        out.append(rule.not_a_mapping(rel, line))
     for start, _end, inner in doc.comments:
         m = _INLINE.match(inner)
         if not m:
@@ -65,19 +66,18 @@ def collect(rel: str, doc, out: list[Diagnostic], today: _dt.date) -> list[Waive
 
 def _make(rel, key, reason, until, line, lo, hi, out, today) -> Waiver | None:
     if not isinstance(reason, str) or not reason.strip():
-        out.append(Diagnostic(rel, line, "waiver", f"waiver of {key} has no reason", 'give the reason in quotes: waive ' + key + ' "why"'))
+        out.append(rule.no_reason(rel, line, key))
         return None
     w = Waiver(key, reason.strip(), None, line, lo, hi)
     if until is not None:
         d = _parse_date(until)
         if d is None:
-            out.append(Diagnostic(rel, line, "waiver", f"waiver of {key}: until {until!r} is not a date", "write until: YYYY-MM-DD"))
+            out.append(rule.bad_date(rel, line, key, until))
             return None
         w.until = d
         if d < today:
             w.expired = True
-            out.append(Diagnostic(rel, line, "waiver", f"waiver of {key} expired on {d.isoformat()} ({w.reason})",
-                                  "fix what it waived, or extend until:"))
+            out.append(rule.expired(rel, line, key, d, w.reason))
     return w
 
 
@@ -151,7 +151,7 @@ class _Index:
 
 
 def apply(diags: list[Diagnostic], feats: dict, sessions: list, today: _dt.date | None,
-          severity: str | dict[str, str] | None = None) -> None:
+          severity: str | dict[str, str] | None = None, prefix: str = "") -> None:
     """Mark diagnostics covered by a waiver; add `waiver` diagnostics for bad or expired waivers."""
     today = today or _dt.date.today()
     extra: list[Diagnostic] = []
@@ -159,14 +159,13 @@ def apply(diags: list[Diagnostic], feats: dict, sessions: list, today: _dt.date 
     by_rel: dict[str, list[Waiver]] = {}
     for rel, doc, known in docs:
         if doc.comments or (isinstance(doc.front_matter, dict) and "waive" in doc.front_matter):
-            ws = collect(rel, doc, extra, today)
+            ws = collect(prefix + rel, doc, extra, today)
             if known is not None:
                 for w in ws:
                     if w.key not in known:
-                        extra.append(Diagnostic(rel, w.line, "waiver", f"waiver of {w.key!r} names no rule, requirement or section",
-                                                "use a rule ID such as required-topic, or a requirement ID of the doc's contract"))
+                        extra.append(rule.unknown_key(prefix + rel, w.line, w.key))
             if ws:
-                by_rel[rel] = _Index(ws, doc)
+                by_rel[prefix + rel] = _Index(ws, doc)
     for d in diags:
         idx = by_rel.get(d.path)
         if idx is not None and d.rule != "waiver":

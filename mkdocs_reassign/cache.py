@@ -1,0 +1,60 @@
+"""The serve cache: per-file results kept across rebuilds, each under the key it was computed from.
+
+One generic store of ``(kind, path) -> (key, value)``: a value is reused only while its key is the same
+(strings, numbers and tuples of them compare by value; any other object, such as a parsed doc, by identity).
+Kinds used by the engine: ``read`` (a file's last read, keyed by mtime and size), ``kind`` (feature, session
+or neither), ``doc`` (the parsed and checked doc, keyed by content hash), ``cites`` and ``links`` (keyed by
+the doc they were computed from and what links resolve against), and site-wide memos under the path "".
+A one-shot build or ``check`` uses a fresh Cache and drops it.
+"""
+
+from __future__ import annotations
+
+_VALUE_TYPES = (str, int, float, bool, bytes, type(None), frozenset)
+
+
+def _same(a, b) -> bool:
+    if a is b:
+        return True
+    if type(a) is tuple and type(b) is tuple:
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) in _VALUE_TYPES and type(a) is type(b) and a == b
+
+
+class Cache:
+    """Per-file results, reused while their key is unchanged."""
+
+    def __init__(self):
+        self._store: dict[str, dict[str, tuple[object, object]]] = {}
+        self.generation = 0  # bumped by the engine when what links resolve against changes
+
+    def get(self, kind: str, path: str, key, default=None):
+        entry = self._store.get(kind, {}).get(path)
+        if entry is not None and _same(entry[0], key):
+            return entry[1]
+        return default
+
+    def put(self, kind: str, path: str, key, value):
+        self._store.setdefault(kind, {})[path] = (key, value)
+        return value
+
+    def entry(self, kind: str, path: str):
+        """(key, value) stored for a path whatever its key, or None."""
+        return self._store.get(kind, {}).get(path)
+
+    def drop(self, kind: str, path: str) -> None:
+        self._store.get(kind, {}).pop(path, None)
+
+    def paths(self, kind: str) -> list[str]:
+        return list(self._store.get(kind, ()))
+
+    def forget(self, path: str) -> None:
+        """Drop everything about one file (it was deleted)."""
+        for slot in self._store.values():
+            slot.pop(path, None)
+
+    def clear(self, kind: str | None = None) -> None:
+        if kind is None:
+            self._store.clear()
+        else:
+            self._store.pop(kind, None)
