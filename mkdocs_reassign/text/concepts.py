@@ -45,6 +45,8 @@ class Alternative:
     within: int | None
     source: str  # the alternative as written (for messages)
     labels: tuple[str, ...] = ()  # each group as written
+    stemset: frozenset = frozenset()  # every stem it names (a doc holding none of them is skipped at once)
+    groupsets: tuple = ()  # per group, the stems it names (a group none of whose stems the doc holds fails)
 
     @classmethod
     def parse(cls, spec) -> "Alternative":
@@ -53,7 +55,7 @@ class Alternative:
             st = phrase_stems(spec)
             if not st:
                 raise ValueError(f"alternative {spec!r} has no words")
-            return cls(((st,),), None, spec, (spec,))
+            return cls(((st,),), None, spec, (spec,), frozenset(st), (frozenset(st),))
         if isinstance(spec, dict) and "all" in spec:
             groups, labels = [], []
             for g in spec["all"]:
@@ -67,7 +69,9 @@ class Alternative:
             if within < 0:
                 raise ValueError("within must be >= 0")
             src = " + ".join(f"[{l}]" for l in labels) + f" within {within}"
-            return cls(tuple(groups), within, src, tuple(labels))
+            return cls(tuple(groups), within, src, tuple(labels),
+                       frozenset(w for g in groups for ph in g for w in ph),
+                       tuple(frozenset(w for ph in g for w in ph) for g in groups))
         raise ValueError(f"an alternative is a string or {{all: [...], within: N}}, not {spec!r}")
 
 
@@ -75,10 +79,33 @@ class Alternative:
 class Concept:
     name: str
     alternatives: tuple[Alternative, ...]
+    allstems: frozenset = field(default=frozenset(), compare=False)  # every stem of every alternative
+    by_stem: dict = field(default_factory=dict, compare=False, hash=False)  # stem -> indices of alternatives naming it
+
+    def __post_init__(self):
+        by: dict[str, list[int]] = {}
+        for i, a in enumerate(self.alternatives):
+            for w in a.stemset:
+                by.setdefault(w, []).append(i)
+        object.__setattr__(self, "by_stem", {w: tuple(v) for w, v in by.items()})
+        object.__setattr__(self, "allstems", frozenset(by))
 
     @classmethod
     def parse(cls, name: str, alternatives: Iterable) -> "Concept":
         return cls(name, tuple(Alternative.parse(a) for a in alternatives))
+
+    def candidates(self, stems) -> list[int]:
+        """Indices (in order) of the alternatives that name at least one of ``stems``."""
+        present = self.allstems & stems
+        if not present:
+            return []
+        by = self.by_stem
+        if len(present) == 1:
+            return list(by[next(iter(present))])
+        out: set[int] = set()
+        for w in present:
+            out.update(by[w])
+        return sorted(out)
 
 
 @dataclass(slots=True)
@@ -107,32 +134,35 @@ def _trim(text: str, n: int = 100) -> str:
 class DocIndex:
     """A doc's units and their stems, indexed once: stem -> [(unit, position)]."""
 
-    __slots__ = ("units", "stems", "raw", "alias", "postings", "counts")
+    __slots__ = ("units", "stems", "raw", "alias", "postings", "vocab", "counts", "_phrases", "_prox")
 
     def __init__(self, units: Sequence[Unit]):
         self.units = list(units)
         self.stems: list[list[str]] = []
         self.raw: list[list[str]] = []
         self.alias: list[dict[int, tuple[str, int]]] = []  # unit -> {position: (glued stem, span)}
-        postings: dict[str, list[tuple[int, int]]] = {}
+        postings: dict[str, dict[int, list[int]]] = {}  # stem -> {unit: [positions]}
         for ui, u in enumerate(self.units):
             toks = tokens(u.text)
             st = [stem(t[0]) for t in toks]
             al: dict[int, tuple[str, int]] = {}
             for p, t in enumerate(toks):
-                postings.setdefault(st[p], []).append((ui, p))
+                postings.setdefault(st[p], {}).setdefault(ui, []).append(p)
                 if t[3]:
                     span = 1
                     while p + span < len(toks) and not toks[p + span][3] and toks[p + span][2] <= t[1] + len(t[3]):
                         span += 1
                     g = stem(t[3])
                     al[p] = (g, span)
-                    postings.setdefault(g, []).append((ui, p))
+                    postings.setdefault(g, {}).setdefault(ui, []).append(p)
             self.stems.append(st)
             self.raw.append([t[0] for t in toks])
             self.alias.append(al)
         self.postings = postings
+        self.vocab = frozenset(postings)
         self.counts = self._counting()
+        self._phrases: dict[tuple[str, ...], dict[int, list[tuple[int, int]]]] = {}
+        self._prox: dict = {}
 
     @classmethod
     def from_lines(cls, lines: list[str], prose: Sequence[int]) -> "DocIndex":
@@ -175,26 +205,37 @@ class DocIndex:
                 return -1
         return p
 
-    def _phrase_hits(self, ui: int, phrase: tuple[str, ...]) -> list[tuple[int, int]]:
-        out = []
-        st = self.stems[ui]
-        first = phrase[0]
-        al = self.alias[ui]
-        for p in range(len(st)):
-            if st[p] == first or (p in al and al[p][0] == first):
-                e = self._phrase_at(ui, p, phrase)
-                if e >= 0:
-                    out.append((p, e))
-        return out
-
-    def _rare_units(self, phrases: tuple[tuple[str, ...], ...]) -> set[int]:
-        """Units that may hold any of ``phrases`` (looked up by each phrase's rarest word)."""
+    def phrase_units(self, phrase: tuple[str, ...]) -> dict[int, list[tuple[int, int]]]:
+        """Counting units holding ``phrase``: {unit: [(start, end)]}, found through the phrase's rarest word."""
+        got = self._phrases.get(phrase)
+        if got is not None:
+            return got
         post = self.postings
-        out: set[int] = set()
-        for ph in phrases:
-            key = min(ph, key=lambda w: len(post.get(w, ())))
-            out.update(ui for ui, _ in post.get(key, ()))
-        return out
+        got = {}
+        rare = None
+        for w in phrase:
+            d = post.get(w)
+            if d is None:
+                rare = None
+                break
+            if rare is None or len(d) < len(rare):
+                rare = d
+        else:
+            if rare is not None:
+                firsts = post[phrase[0]]
+                counts = self.counts
+                for ui in rare:
+                    if not counts[ui] or ui not in firsts:
+                        continue
+                    hits = []
+                    for p in firsts[ui]:
+                        e = self._phrase_at(ui, p, phrase)
+                        if e >= 0:
+                            hits.append((p, e))
+                    if hits:
+                        got[ui] = hits
+        self._phrases[phrase] = got
+        return got
 
     def _in_scope(self, ui: int, scope) -> bool:
         if scope is None:
@@ -203,63 +244,122 @@ class DocIndex:
         return any(lo <= ln <= hi for lo, hi in scope)
 
     def match(self, concept: Concept, scope: Sequence[tuple[int, int]] | None = None) -> ConceptVerdict:
-        """Verdict for ``concept`` over the units whose first line lies in ``scope`` (line ranges; None = all)."""
-        best_hit = None  # (line, matched, alt, text)
-        best_miss = None  # (-groups matched, line, text, lacking)
-        for alt in concept.alternatives:
+        """Verdict for ``concept`` over the units whose first line lies in ``scope`` (line ranges; None = all).
+
+        A hit is the earliest unit of the first alternative (in the concept's order) that matches;
+        a miss quotes the closest passage.
+        """
+        best_hit = None  # (unit, matched words, alternative)
+        keys = self.postings.keys()
+        alts = concept.alternatives
+        for ai in concept.candidates(self.vocab):
+            if best_hit is not None:
+                break
+            alt = alts[ai]
             if alt.within is None:
-                ph = alt.groups[0][0]
-                for ui in sorted(self._rare_units(alt.groups[0])):
-                    if not self.counts[ui] or not self._in_scope(ui, scope):
-                        continue
-                    hits = self._phrase_hits(ui, ph)
-                    if hits:
+                for ui, hits in self.phrase_units(alt.groups[0][0]).items():  # units in document order
+                    if self._in_scope(ui, scope):
                         s, e = hits[0]
-                        cand = (self.units[ui].first_line, tuple(self.raw[ui][s:e]), alt.source, self.units[ui].text)
-                        if best_hit is None or cand[0] < best_hit[0]:
-                            best_hit = cand
+                        best_hit = (ui, tuple(self.raw[ui][s:e]), alt.source)
                         break
                 continue
-            cands = [self._rare_units(g) for g in alt.groups]
-            order = sorted(range(len(cands)), key=lambda k: len(cands[k]))
-            # full candidates: units holding the rarest group; misses: units holding any group
-            for ui in sorted(set().union(*cands)):
-                if not self.counts[ui] or not self._in_scope(ui, scope):
-                    continue
-                per = [self._group_hits(ui, g) if ui in cands[k] else [] for k, g in enumerate(alt.groups)]
-                have = sum(1 for h in per if h)
-                if have == len(per):
-                    span = _window(per, alt.within)
-                    if span is not None:
-                        lo, hi = span
-                        words = tuple(self.raw[ui][lo:hi])
-                        cand = (self.units[ui].first_line, words, alt.source, self.units[ui].text)
-                        if best_hit is None or cand[0] < best_hit[0]:
-                            best_hit = cand
-                        break
-                    lacking = (f"all within {alt.within} words",)
-                    key = (-(have - 0.5), self.units[ui].first_line)
-                else:
-                    lacking = tuple(alt.labels[k] for k, h in enumerate(per) if not h)
-                    key = (-have, self.units[ui].first_line)
-                if have and (best_miss is None or key < best_miss[0]):
-                    best_miss = (key, self.units[ui].first_line, self.units[ui].text, lacking)
-            del order
+            if any(keys.isdisjoint(gs) for gs in alt.groupsets):
+                continue
+            eff = tuple(tuple(ph for ph in g if self.phrase_units(ph)) for g in alt.groups)
+            if not all(eff):
+                continue
+            key = (eff, alt.within, None if scope is None else tuple(scope))
+            got = self._prox.get(key, False)
+            if got is False:  # alternatives that differ only in phrases this doc lacks share one answer
+                got = self._prox[key] = self._proximity(eff, alt.within, scope)
+            if got is not None:
+                best_hit = (got[0], got[1], alt.source)
         if best_hit is not None:
-            line, words, src, text = best_hit
-            return ConceptVerdict(concept.name, True, line, words, src, _trim(text))
-        if best_miss is not None:
-            _, line, text, lacking = best_miss
-            return ConceptVerdict(concept.name, False, line, (), "", _trim(text), lacking)
-        # no proximity group came close: the first phrase alternative names what is lacking
-        names = tuple(a.source for a in concept.alternatives[:3])
-        return ConceptVerdict(concept.name, False, None, (), "", "", names)
+            ui, words, src = best_hit
+            u = self.units[ui]
+            return ConceptVerdict(concept.name, True, u.first_line, words, src, _trim(u.text))
+        return self._closest(concept, scope)
 
-    def _group_hits(self, ui: int, group: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
-        out = []
+    def _proximity(self, eff, within: int, scope):
+        """(unit, words) of the first unit where every group of ``eff`` matches within ``within`` words."""
+        found = [[self.phrase_units(ph) for ph in g] for g in eff]
+        sizes = [sum(len(d) for d in f) for f in found]
+        first = found[min(range(len(found)), key=sizes.__getitem__)]
+        cands = first[0].keys() if len(first) == 1 else set().union(*first)
+        for ui in sorted(cands):
+            if not all(any(ui in d for d in f) for f in found) or not self._in_scope(ui, scope):
+                continue
+            per = [[h for d in f if ui in d for h in d[ui]] for f in found]
+            span = _window(per, within)
+            if span is not None:
+                return ui, tuple(self.raw[ui][span[0]:span[1]])
+        return None
+
+    def _group_units(self, group: tuple[tuple[str, ...], ...]) -> dict[int, list[tuple[int, int]]]:
+        if len(group) == 1:
+            return self.phrase_units(group[0])
+        out: dict[int, list[tuple[int, int]]] = {}
         for ph in group:
-            out.extend(self._phrase_hits(ui, ph))
+            for ui, hits in self.phrase_units(ph).items():
+                out.setdefault(ui, []).extend(hits)
         return out
+
+    def _closest(self, concept: Concept, scope) -> ConceptVerdict:
+        """A miss, quoting the passage that comes closest: most of an alternative's groups (or of a
+        phrase's words) in one unit, then the first such alternative, then the earliest unit."""
+        best = None  # (score, unit, lacking)
+        seen: set = set()
+        keys = self.postings.keys()
+        alts = concept.alternatives
+        for ai in concept.candidates(self.vocab):
+            alt = alts[ai]
+            if alt.within is None:
+                ph = alt.groups[0][0]
+                if len(ph) < 2:
+                    continue
+                parts = [((w,),) for w in ph]
+                labels = list(ph)
+            else:
+                parts = list(alt.groups)
+                labels = list(alt.labels)
+                bound = sum(1 for gs in alt.groupsets if not keys.isdisjoint(gs))
+                if bound == len(parts):
+                    bound -= 0.5  # the concept is missed: no unit holds them all close enough
+                if bound == 0 or (best is not None and bound / len(parts) <= best[0]):
+                    continue
+            eff = tuple(tuple(ph for ph in g if self.phrase_units(ph)) for g in parts)
+            present = sum(1 for g in eff if g)
+            if present == 0 or (best is not None and present / len(parts) <= best[0]) or eff in seen:
+                continue  # cannot beat what we have
+            seen.add(eff)
+            found = [set().union(*(self.phrase_units(ph).keys() for ph in g)) if g else set() for g in eff]
+            tally: dict[int, int] = {}
+            for f in found:
+                for ui in f:
+                    tally[ui] = tally.get(ui, 0) + 1
+            for ui in sorted(tally):
+                if not self._in_scope(ui, scope):
+                    continue
+                have = tally[ui]
+                if have == len(parts):
+                    score = (have - 0.5) / len(parts)
+                    lacking = (f"{' + '.join(labels)} within {alt.within} words",) if alt.within is not None \
+                        else (alt.source,)
+                else:
+                    score = have / len(parts)
+                    lacking = tuple(labels[k] for k, f in enumerate(found) if ui not in f)
+                    if alt.within is None:
+                        lacking = (alt.source,)
+                        if have * 2 < len(parts):
+                            continue
+                if best is None or score > best[0]:
+                    best = (score, ui, lacking)
+        if best is None:
+            names = tuple(a.source for a in concept.alternatives[:3])
+            return ConceptVerdict(concept.name, False, None, (), "", "", names)
+        _, ui, lacking = best
+        u = self.units[ui]
+        return ConceptVerdict(concept.name, False, u.first_line, (), "", _trim(u.text), lacking)
 
 
 def _window(per: list[list[tuple[int, int]]], within: int) -> tuple[int, int] | None:
