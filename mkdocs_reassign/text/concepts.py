@@ -37,6 +37,15 @@ def phrase_stems(phrase: str) -> tuple[str, ...]:
     return tuple(stem(t[0]) for t in toks)
 
 
+def _flat(items):
+    """Phrases of a group; nested lists (a shared vocabulary spliced in) are flattened."""
+    for x in items:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield str(x)
+
+
 @dataclass(frozen=True, slots=True)
 class Alternative:
     """One way to say a concept: ``groups`` of phrases (stem tuples); one group + within None = a phrase."""
@@ -59,7 +68,7 @@ class Alternative:
         if isinstance(spec, dict) and "all" in spec:
             groups, labels = [], []
             for g in spec["all"]:
-                phrases = [g] if isinstance(g, str) else list(g)
+                phrases = [g] if isinstance(g, str) else list(_flat(g))
                 sts = tuple(s for s in (phrase_stems(p) for p in phrases) if s)
                 if not sts:
                     raise ValueError(f"group {g!r} has no words")
@@ -81,6 +90,7 @@ class Concept:
     alternatives: tuple[Alternative, ...]
     allstems: frozenset = field(default=frozenset(), compare=False)  # every stem of every alternative
     by_stem: dict = field(default_factory=dict, compare=False, hash=False)  # stem -> indices of alternatives naming it
+    unless: tuple[tuple[str, ...], ...] = ()  # phrases that void a unit for this concept ("out of scope")
 
     def __post_init__(self):
         by: dict[str, list[int]] = {}
@@ -91,8 +101,11 @@ class Concept:
         object.__setattr__(self, "allstems", frozenset(by))
 
     @classmethod
-    def parse(cls, name: str, alternatives: Iterable) -> "Concept":
-        return cls(name, tuple(Alternative.parse(a) for a in alternatives))
+    def parse(cls, name: str, alternatives: Iterable, unless: Iterable[str] = ()) -> "Concept":
+        """From contract data: ``alternatives`` as in Alternative.parse; ``unless``: phrases that, in a
+        unit, keep it from covering this concept (a writer saying the topic is out of scope)."""
+        return cls(name, tuple(Alternative.parse(a) for a in alternatives),
+                   unless=tuple(st for st in (phrase_stems(u) for u in unless) if st))
 
     def candidates(self, stems) -> list[int]:
         """Indices (in order) of the alternatives that name at least one of ``stems``."""
@@ -252,13 +265,14 @@ class DocIndex:
         best_hit = None  # (unit, matched words, alternative)
         keys = self.postings.keys()
         alts = concept.alternatives
+        void = self._void(concept)
         for ai in concept.candidates(self.vocab):
             if best_hit is not None:
                 break
             alt = alts[ai]
             if alt.within is None:
                 for ui, hits in self.phrase_units(alt.groups[0][0]).items():  # units in document order
-                    if self._in_scope(ui, scope):
+                    if self._in_scope(ui, scope) and ui not in void:
                         s, e = hits[0]
                         best_hit = (ui, tuple(self.raw[ui][s:e]), alt.source)
                         break
@@ -268,10 +282,10 @@ class DocIndex:
             eff = tuple(tuple(ph for ph in g if self.phrase_units(ph)) for g in alt.groups)
             if not all(eff):
                 continue
-            key = (eff, alt.within, None if scope is None else tuple(scope))
+            key = (eff, alt.within, None if scope is None else tuple(scope), void)
             got = self._prox.get(key, False)
             if got is False:  # alternatives that differ only in phrases this doc lacks share one answer
-                got = self._prox[key] = self._proximity(eff, alt.within, scope)
+                got = self._prox[key] = self._proximity(eff, alt.within, scope, void)
             if got is not None:
                 best_hit = (got[0], got[1], alt.source)
         if best_hit is not None:
@@ -280,14 +294,19 @@ class DocIndex:
             return ConceptVerdict(concept.name, True, u.first_line, words, src, _trim(u.text))
         return self._closest(concept, scope)
 
-    def _proximity(self, eff, within: int, scope):
+    def _void(self, concept: Concept) -> frozenset:
+        if not concept.unless:
+            return frozenset()
+        return frozenset(ui for ph in concept.unless for ui in self.phrase_units(ph))
+
+    def _proximity(self, eff, within: int, scope, void=frozenset()):
         """(unit, words) of the first unit where every group of ``eff`` matches within ``within`` words."""
         found = [[self.phrase_units(ph) for ph in g] for g in eff]
         sizes = [sum(len(d) for d in f) for f in found]
         first = found[min(range(len(found)), key=sizes.__getitem__)]
         cands = first[0].keys() if len(first) == 1 else set().union(*first)
         for ui in sorted(cands):
-            if not all(any(ui in d for d in f) for f in found) or not self._in_scope(ui, scope):
+            if ui in void or not all(any(ui in d for d in f) for f in found) or not self._in_scope(ui, scope):
                 continue
             per = [[h for d in f if ui in d for h in d[ui]] for f in found]
             span = _window(per, within)

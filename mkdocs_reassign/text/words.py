@@ -3,7 +3,7 @@
 A word is a run of letters, digits and combining marks of any script (NFC first,
 so ``Ärger`` is one word, never ``rger``), with inner apostrophes kept
 (``nobody's``). Runs are split on snake_case and kebab-case (both are non-word
-characters) and on camelCase humps (``callReject`` -> call, reject; ``WebRTC`` ->
+characters), between a leading number and its unit (``30s``: 30, s) and on camelCase humps (``callReject`` -> call, reject; ``WebRTC`` ->
 web, rtc, with the glued form kept as an alias by the caller). Scripts written
 without spaces (Han, Hiragana, Katakana) give one word per character, so a
 phrase ``切断`` matches as two consecutive words.
@@ -45,6 +45,7 @@ _MARKS = _mark_class()
 _RUN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:['\u2019](?:[^\W_]|[{_MARKS}])+)*")
 # one word per character for scripts without spaces
 _NOSPACE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff\uff66-\uff9f]")
+_NUM_UNIT = re.compile(r"([0-9]+)[^\W\d_]")
 # camelCase humps inside a Latin run: "HTTPServer" -> HTTP, Server; "callReject" -> call, Reject
 _HUMP = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z\u00df-\u00ff'\u2019]+|[A-Z\u00c0-\u00de]+|[0-9]+[a-z]*|[^\W_]+")
 
@@ -85,6 +86,11 @@ def tokens(text: str) -> list[Token]:
         if not run.isascii() and _NOSPACE.search(run):
             _split_nospace(run, base, out)
             continue
+        nm = _NUM_UNIT.match(run)
+        if nm:  # "30s", "10sec", "5min": a number and its unit
+            k = nm.end(1)
+            out.append(Token((run[:k], base, base + k, "")))
+            run, base = run[k:], base + k
         if run.islower() or run.isupper() or run.isdigit() or not _has_hump(run):
             out.append(Token((run, base, base + len(run), "")))
             continue
