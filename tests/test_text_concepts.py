@@ -165,3 +165,31 @@ def test_5000_alternatives_300_docs_is_fast():
     took = time.perf_counter() - t0
     print(f"5,000 alternatives x 300 docs: {took:.2f} s")
     assert took < 5.0 or os.environ.get("NOASSERT")
+
+
+def test_unless_voids_a_scoped_out_unit_only():
+    ux = Concept.parse("visitor ux", [{"all": ["visitor", ["screen", "screens", "sees"]], "within": 4}],
+                       unless=["not part of this review", "out of scope"])
+    assert not index("Visitor-facing screens were not part of this review.\n").match(ux).met
+    doc = index("Visitor screens are out of scope.\n\nThe visitor sees a banner.\n")
+    v = doc.match(ux)
+    assert v.met and v.line == 3
+
+
+def test_groups_may_splice_a_shared_vocabulary():
+    agents = ["agent", "rep", "operator"]
+    c = Concept.parse("no agents", [{"all": [["no", "zero"], [agents, "one"], ["available", "online"]], "within": 4}])
+    assert index("There is no operator online.\n").match(c).met
+    assert not index("There is no operator here; the others are online later today.\n").match(c).met
+
+
+def test_durations_match_number_and_unit():
+    c = Concept.parse("grace", [{"all": [["wait", "waits"], ["seconds", "s"]], "within": 3}])
+    assert index("The server waits 30s.\n").match(c).met
+    assert index("The server waits 30 seconds.\n").match(c).met
+
+
+def test_hit_reports_first_alternative_and_matched_words():
+    c = Concept.parse("logout", ["log out", "sign out"])
+    v = index("# T\n\nAgents sign out at night.\n\nLater the agent logged out.\n").match(c)
+    assert v.met and v.alternative == "log out" and v.line == 5 and v.matched == ("logged", "out")
