@@ -104,3 +104,8 @@ def test_unit_flags():
     us = split_units(lines, [1])
     assert [(u.text, u.is_question, u.is_placeholder) for u in us] == [
         ("Is there a grace period?", True, False), ("TODO", False, True)]
+
+
+def test_a_lone_capital_ends_a_sentence():
+    sents = [s for _, s in split_sentences("It can't be handed to B. The server holds the call.")]
+    assert sents == ["It can't be handed to B.", "The server holds the call."]

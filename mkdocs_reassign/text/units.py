@@ -68,8 +68,8 @@ def _looks_placeholder_tag(tag: str) -> bool:
     return name not in _KNOWN_TAGS and "=" not in inner
 
 
-# sentence ends: . ! ? (and CJK 。！？) followed by space or the end; not after an abbreviation,
-# an initial, or inside a number
+# sentence ends: . ! ? (and CJK 。！？) followed by space or the end; not after an abbreviation
+# or inside a number
 _ABBREV = frozenset("""e.g i.e etc vs cf approx incl min max sec no nr fig eq ca resp esp mr mrs ms dr st
 jr sr vol al ex p pp ref dept est misc""".split())
 _END = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]*_`]*)(?=\s|$)|[\u3002\uff01\uff1f]")
@@ -86,8 +86,8 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
             before = text[start:m.start()]
             last = before.rsplit(None, 1)[-1] if before.split() else ""
             lw = last.lower().strip("(\"'*_`")
-            if lw in _ABBREV or lw.rstrip(".") in _ABBREV or (len(lw) == 1 and lw.isalpha()) or \
-                    (lw[:-1].count(".") >= 1 and len(lw) <= 6):  # "e.g", "U.S"
+            # abbreviations ("e.g.", "vs.", "U.S."); a lone capital is a name ("Agent B."), so it ends
+            if lw in _ABBREV or lw.rstrip(".") in _ABBREV or (lw[:-1].count(".") >= 1 and len(lw) <= 6):
                 continue
         if punct and punct[0] in ".\u2026" and len(punct) >= 2 or punct == "\u2026":
             continue  # an ellipsis runs on (a trailing one stays in its sentence: a placeholder)
