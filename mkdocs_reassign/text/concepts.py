@@ -314,15 +314,6 @@ class DocIndex:
                 return ui, tuple(self.raw[ui][span[0]:span[1]])
         return None
 
-    def _group_units(self, group: tuple[tuple[str, ...], ...]) -> dict[int, list[tuple[int, int]]]:
-        if len(group) == 1:
-            return self.phrase_units(group[0])
-        out: dict[int, list[tuple[int, int]]] = {}
-        for ph in group:
-            for ui, hits in self.phrase_units(ph).items():
-                out.setdefault(ui, []).extend(hits)
-        return out
-
     def _closest(self, concept: Concept, scope) -> ConceptVerdict:
         """A miss, quoting the passage that comes closest: most of an alternative's groups (or of a
         phrase's words) in one unit, then the first such alternative, then the earliest unit."""
