@@ -1,0 +1,111 @@
+"""Unicode words, stems, placeholders, questions and prose units (mkdocs_reassign.text)."""
+
+from mkdocs_reassign.text.units import split_sentences, split_units
+from mkdocs_reassign.text.words import is_placeholder, is_question, stem, stems, tokens
+
+
+def words(text):
+    return [t[0] for t in tokens(text)]
+
+
+def test_umlaut_is_one_word_never_rger():
+    assert words("Ärger im Büro") == ["Ärger", "im", "Büro"]
+    assert "rger" not in stems("Ärger")
+    # decomposed input (A + combining diaeresis) is the same word
+    assert words("A\u0308rger") == ["Ärger"]
+
+
+def test_snake_kebab_camel_split():
+    assert words("call_logs pre-call callReject HTTPServer") == ["call", "logs", "pre", "call", "call", "Reject", "HTTP", "Server"]
+    assert stems("CALL_REJECT") == stems("call rejects")
+
+
+def test_camel_run_keeps_its_glued_form():
+    toks = tokens("the WebRTC peer")
+    assert [t[0] for t in toks] == ["the", "Web", "RTC", "peer"]
+    assert toks[1][3] == "webrtc" and toks[2][3] == ""
+
+
+def test_english_stems_and_other_scripts():
+    assert stem("disconnected") == stem("disconnecting") == stem("disconnects")
+    assert stem("Отключение") == stem("отключения")  # Russian Snowball
+    assert words("Агент отключился") == ["Агент", "отключился"]
+    # scripts without spaces: one word per character
+    assert words("エージェント切断") == list("エージェント切断")
+    assert words("हिन्दी शब्द") == ["हिन्दी", "शब्द"]  # combining vowel signs stay in the word
+
+
+def test_apostrophes_stay_inside_words():
+    assert words("nobody's around") == ["nobody's", "around"]
+    assert stem("nobody's") == stem("nobody\u2019s")
+
+
+def test_placeholders():
+    for text in ["TODO", "TBD", "Grace period: TBD", "FIXME later", "XXX", "...", "\u2026", "The visitor sees...",
+                 "[Name]", "<name>", "| Logout | [describe the trigger] |", "{{ owner }}"]:
+        assert is_placeholder(text), text
+    for text in ["Grace period is 30 s.", "Retries 1, 2, 3, ... up to 5 times.", "[P2](../p2.md)", "- [x] Admin",
+                 "| a | <br> |", "to do or not", "a Todo list app"]:
+        assert not is_placeholder(text), text
+
+
+def test_questions():
+    assert is_question("Is there a grace period?")
+    assert is_question("**Why?**")
+    assert is_question("再割り当ては自動ですか？")
+    assert not is_question("| Grace period? | 30 s |")
+    assert not is_question("What if nobody's around? The widget hides.")
+
+
+def test_sentences_keep_abbreviations():
+    sents = [s for _, s in split_sentences("Timers, e.g. the grace timer, run on the server. Is it 30 s? Yes.")]
+    assert sents == ["Timers, e.g. the grace timer, run on the server.", "Is it 30 s?", "Yes."]
+    assert len(split_sentences("Version 1.2 ships soon. Done")) == 2
+
+
+def test_units_kinds_lines_and_skipped_lines():
+    lines = [
+        "# Title",            # 1
+        "",                   # 2
+        "## Edge cases",      # 3
+        "",                   # 4
+        "First one. Second",  # 5
+        "line two.",          # 6
+        "",                   # 7
+        "- item one",         # 8
+        "  continues here",   # 9
+        "- item two",         # 10
+        "",                   # 11
+        "| A | B |",          # 12
+        "|---|---|",          # 13
+        "| x | y |",          # 14
+        "```",                # 15
+        "code words",         # 16
+        "```",                # 17
+    ]
+    prose = [1] * 14 + [0, 0, 0]
+    us = split_units(lines, prose)
+    got = [(u.first_line, u.kind, u.text) for u in us]
+    assert got == [
+        (1, "heading", "Title"),
+        (3, "heading", "Edge cases"),
+        (5, "sentence", "First one."),
+        (5, "sentence", "Second line two."),
+        (8, "item", "item one continues here"),
+        (10, "item", "item two"),
+        (12, "row", "A | B"),
+        (14, "row", "x | y"),
+    ]
+    assert all(u.section == 1 for u in us[2:])
+
+
+def test_unit_flags():
+    lines = ["Is there a grace period? TODO"]
+    us = split_units(lines, [1])
+    assert [(u.text, u.is_question, u.is_placeholder) for u in us] == [
+        ("Is there a grace period?", True, False), ("TODO", False, True)]
+
+
+def test_a_lone_capital_ends_a_sentence():
+    sents = [s for _, s in split_sentences("It can't be handed to B. The server holds the call.")]
+    assert sents == ["It can't be handed to B.", "The server holds the call."]
