@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from mkdocs_reassign.code import SourceIndex, SymbolTable, check_code_refs, classify, find_code_refs, rewrite_moved
+from mkdocs_reassign.code import SourceIndex, SymbolTable, check_code_refs, find_code_refs, rewrite_moved
 from mkdocs_reassign.code.git import cited_file_changes
 from mkdocs_reassign.code.refs import refs_from_text
 from mkdocs_reassign.scan import scan

@@ -82,9 +82,7 @@ def _symbol_verdict(ref: CodeRef, sym: Sym, fs: FileSymbols, path: str, toleranc
     for d in defs:
         if abs(d.line - s) <= tolerance or abs(d.start - s) <= tolerance:
             return Verdict(ref, "anchored", path, symbol=sym, definition=d, line_count=fs.line_count)
-    if not defs:
-        pass
-    elif ref.where.startswith("fence"):
+    if defs and ref.where.startswith("fence"):
         # the snippet's first code line defines the symbol: the citation means the definition
         d = min(defs, key=lambda d: (abs(d.line - s), d.line))
         return Verdict(ref, "moved", path, symbol=sym, definition=d, offset=d.line - s, line_count=fs.line_count)

@@ -42,7 +42,7 @@ class RangeChange:
 class FileChange:
     path: str  # relative to source_root
     commits: list[tuple[str, str, str]] = field(default_factory=list)  # (sha, ISO date, subject), newest first
-    uncommitted: bool = False  # the working tree differs from HEAD... or from the base, for this file
+    uncommitted: bool = False  # the working tree differs from HEAD for this file (edits not committed)
     hunks: list[tuple[int, int, int, int]] = field(default_factory=list)  # (old start, old count, new start, count)
     ranges: list[RangeChange] = field(default_factory=list)
 
