@@ -20,7 +20,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from mkdocs_reassign.scan import scan  # noqa: E402
+from mkdocs_reassign.markdown import scan  # noqa: E402
 from mkdocs_reassign.text.concepts import Concept, DocIndex  # noqa: E402
 
 DEFAULT_SITE = Path("/work/shared/paraphrase/site")

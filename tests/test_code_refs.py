@@ -15,7 +15,7 @@ import pytest
 from mkdocs_reassign.code import SourceIndex, SymbolTable, check_code_refs, find_code_refs, rewrite_moved
 from mkdocs_reassign.code.git import cited_file_changes
 from mkdocs_reassign.code.refs import refs_from_text
-from mkdocs_reassign.scan import scan
+from mkdocs_reassign.markdown import scan
 
 POOL = textwrap.dedent("""\
     import { x } from "./x";
@@ -265,7 +265,7 @@ def test_parser_missing_is_one_clear_problem(index, monkeypatch):
 
 def test_tree_sitter_imported_lazily():
     code = ("import sys; from mkdocs_reassign.code import find_code_refs, SourceIndex; "
-            "from mkdocs_reassign.scan import scan; find_code_refs(scan('`a.ts:1`')); "
+            "from mkdocs_reassign.markdown import scan; find_code_refs(scan('`a.ts:1`')); "
             "print('tree_sitter' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_reassign.code import SourceIndex, SymbolTable, check_code_refs, classify, find_code_refs, rewrite_moved
-from mkdocs_reassign.scan import scan
+from mkdocs_reassign.markdown import scan
 
 pytestmark = pytest.mark.corpus
 

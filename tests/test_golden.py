@@ -34,7 +34,10 @@ from mkdocs_reassign.engine import Project, walk_docs
 from mkdocs_reassign.engine import validate as validate_tree
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()) if GOLDEN.is_dir() else []
+# A case is any folder holding a docs/ folder, at any depth: tests/golden/<rule-id>/<case>/ (its ID, e.g.
+# "required-topic/p4-gaps", is its path under tests/golden).
+CASES = sorted(p.parent.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("docs") if p.is_dir()
+               and not any(q.name == "docs" for q in p.relative_to(GOLDEN).parents if q.name)) if GOLDEN.is_dir() else []
 UPDATE = os.environ.get("REASSIGN_UPDATE_GOLDEN") == "1"
 # Waiver expiry is judged against this date in the core run; the fixtures use dates
 # far from it (2020 expired, 2999 valid) so the build (which uses the real date) agrees.
