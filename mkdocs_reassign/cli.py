@@ -17,40 +17,18 @@ from .commands import UsageError
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
 
 
-
-
 # ---------------------------------------------------------------- config
 
 
-def _env_tag(loader, node):
-    """MkDocs' ``!ENV VAR`` / ``!ENV [VAR, OTHER, default]`` (as pyyaml-env-tag resolves it)."""
-    import yaml
-
-    default = None
-    if isinstance(node, yaml.ScalarNode):
-        names = [loader.construct_scalar(node)]
-    elif isinstance(node, yaml.SequenceNode):
-        children = node.value
-        if len(children) > 1:
-            default = loader.construct_object(children[-1])
-            children = children[:-1]
-        names = [loader.construct_scalar(c) for c in children if isinstance(c, yaml.ScalarNode)]
-    else:
-        raise yaml.constructor.ConstructorError(None, None, "!ENV expects a variable name or a list of them", node.start_mark)
-    for name in names:
-        if name in os.environ:
-            value = os.environ[name]
-            tag = loader.resolve(yaml.ScalarNode, value, (True, False))
-            return loader.construct_object(yaml.ScalarNode(tag, value))
-    return default
-
-
 def _config_loader():
+    """The mkdocs.yml loader: the bounded safe loader base of markdown.yamlutil, MkDocs' own ``!ENV``
+    (pyyaml-env-tag, a dependency of MkDocs) and tolerance of its other tags (!relative, !!python/name:...)."""
     import yaml
+    from yaml_env_tag import construct_env_tag
 
     from .markdown.yamlutil import _Base
 
-    class Loader(_Base):  # tolerant of MkDocs' tags (!ENV, !relative, !!python/name:...)
+    class Loader(_Base):
         pass
 
     def any_tag(loader, suffix, node):
@@ -60,7 +38,7 @@ def _config_loader():
             return loader.construct_sequence(node)
         return loader.construct_mapping(node)
 
-    Loader.add_constructor("!ENV", _env_tag)
+    Loader.add_constructor("!ENV", construct_env_tag)
     Loader.add_multi_constructor("!", any_tag)
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", any_tag)
     return Loader

@@ -3,8 +3,10 @@ reads is freed (``release_for_render``) and a checked doc keeps only its first l
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 from .cache import Cache
 from .markdown import scan
@@ -79,3 +81,16 @@ class _Released:
         raise RuntimeError(f"ScannedDoc.{self.name} is released after the check of a build (read it in on_files)")
 
     __iter__ = __len__ = __getitem__ = __contains__ = __bool__ = _fail
+
+
+@contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector: for building (or dumping) large acyclic structures, which
+    collections would only re-walk."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,58 +1,109 @@
 """Plugin options, shared by the MkDocs adapter and the CLI.
 
-One table describes every option; the plugin builds its MkDocs config scheme
-from it, and the CLI validates mkdocs.yml's plugin block with `validate()`.
+``DECLARATION`` holds one typed ``Option`` per option (name, kind, default, description). It drives
+everything else: the ``Options`` dataclass and its defaults, MkDocs' config scheme (``Option.config_option``,
+used by plugin.py), validation (``validate``, used by the plugin and by the CLI's mkdocs.yml reader) and
+the options table in docs/configuration.md (``markdown_table``, also printed by
+``python -m mkdocs_reassign.options --markdown``).
 """
 
 from __future__ import annotations
 
+import copy
+import difflib
+import json
 import posixpath
 import re
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, make_dataclass
 
 from .model.globs import glob_regex, matches_any  # noqa: F401 (re-exported)
 from .rules import RULES, SEVERITIES
 
-# name: (type, default, description)
-OPTIONS: dict[str, tuple[str, object, str]] = {
-    "features": ("globs", ["features/**/*.md"], "Globs (relative to docs_dir) of the feature docs to check."),
-    "exclude": ("globs", ["**/index.md", "**/README.md"], "Globs of docs never treated as feature docs."),
-    "sessions": ("globs", ["findings/session-*.md"], "Globs of findings session files."),
-    "contracts_dir": ("path", None, "Folder (relative to the config file) of your own contract YAML files."),
-    "default_contract": ("str", "feature-doc", "Contract for feature docs that no other selection picks."),
-    "id_pattern": ("str", r"[A-Z]{1,5}[0-9]+", "Regular expression of a feature ID (P4, A10, API2, STATS3)."),
-    "severity": ("severity", {}, "Severity per rule ID: error, warning, info or off."),
-    "finding_types": ("list", None, "Finding-type registry replacing the defaults (see the findings docs)."),
-    "source_root": ("path", None, "Folder (relative to the config file) that File: references point into; unset = not checked."),
-    "banner": ("choice:serve,always,never", "serve", "When pages get a banner listing their gaps."),
-    "overview_page": ("str?", "feature-overview.md", "Path (in the site) of the generated overview page; empty to disable."),
-    "report_file": ("str?", "reassign-report.json", "File written to site_dir with every feature, finding and diagnostic; empty to disable."),
-    "baseline": ("path", None, "Baseline file (from `mkdocs-reassign baseline`): diagnostics it lists do not fail."),
-    "attention_table": ("bool", True, "Render the correct NEEDS YOUR ATTENTION table in session pages."),
-    "findings_box": ("bool", True, "Show each feature's findings on its page."),
-    "completion_box": ("bool", True, "Show each feature's completion status on its page."),
+# kind -> (Python type of the value, how the docs name the type)
+KINDS: dict[str, tuple[object, str]] = {
+    "globs": ("list[str]", "list of globs"),
+    "path": ("str | None", "path"),
+    "str": ("str", "string"),
+    "str?": ("str | None", "string or empty"),
+    "bool": ("bool", "boolean"),
+    "choice": ("str", "one of"),
+    "severity": ("dict[str, str]", "mapping of rule ID to severity"),
+    "list": ("list | None", "list of mappings"),
 }
 
 
-@dataclass
-class Options:
-    features: list[str] = field(default_factory=lambda: ["features/**/*.md"])
-    exclude: list[str] = field(default_factory=lambda: ["**/index.md", "**/README.md"])
-    sessions: list[str] = field(default_factory=lambda: ["findings/session-*.md"])
-    contracts_dir: str | None = None
-    default_contract: str = "feature-doc"
-    id_pattern: str = r"[A-Z]{1,5}[0-9]+"
-    severity: dict[str, str] = field(default_factory=dict)
-    finding_types: list | None = None
-    source_root: str | None = None
-    banner: str = "serve"
-    overview_page: str | None = "feature-overview.md"
-    report_file: str | None = "reassign-report.json"
-    baseline: str | None = None
-    attention_table: bool = True
-    findings_box: bool = True
-    completion_box: bool = True
+@dataclass(frozen=True)
+class Option:
+    """One plugin option: the single place its name, kind, default and description are written."""
 
+    name: str
+    kind: str  # a key of KINDS
+    default: object
+    description: str
+    choices: tuple[str, ...] = ()  # kind "choice" only
+
+    def __post_init__(self):
+        assert self.kind in KINDS, self.kind
+        assert (self.kind == "choice") == bool(self.choices), self.name
+
+    def new_default(self):
+        """A fresh copy of the default (lists and mappings are never shared between Options)."""
+        return copy.deepcopy(self.default)
+
+    @property
+    def type_name(self) -> str:
+        name = KINDS[self.kind][1]
+        return f"{name} {', '.join(f'`{c}`' for c in self.choices)}" if self.choices else name
+
+    def config_option(self):
+        """This option as an MkDocs config option (imports MkDocs: the plugin's business, never the CLI's)."""
+        from mkdocs.config import config_options as c
+
+        kind, default = self.kind, self.new_default()
+        if kind == "globs":
+            return c.ListOfItems(c.Type(str), default=default)
+        if kind in ("path", "str?"):
+            return c.Optional(c.Type(str)) if default is None else c.Type(str, default=default)
+        if kind == "str":
+            return c.Type(str, default=default)
+        if kind == "bool":
+            return c.Type(bool, default=default)
+        if kind == "choice":
+            return c.Choice(self.choices, default=default)
+        if kind == "severity":
+            return c.Type(dict, default=default)  # values checked by validate (a bare `off` is YAML false)
+        if kind == "list":
+            return c.Optional(c.ListOfItems(c.Type(dict)))
+        raise AssertionError(kind)  # pragma: no cover
+
+
+DECLARATION: tuple[Option, ...] = (
+    Option("features", "globs", ["features/**/*.md"], "Globs (relative to docs_dir) of the feature docs to check."),
+    Option("exclude", "globs", ["**/index.md", "**/README.md"], "Globs of docs never treated as feature docs."),
+    Option("sessions", "globs", ["findings/session-*.md"], "Globs of findings session files."),
+    Option("contracts_dir", "path", None, "Folder (relative to the config file) of your own contract YAML files."),
+    Option("default_contract", "str", "feature-doc", "Contract for feature docs that no other selection picks."),
+    Option("id_pattern", "str", r"[A-Z]{1,5}[0-9]+", "Regular expression of a feature ID (P4, A10, API2, STATS3)."),
+    Option("severity", "severity", {}, "Severity per rule ID: error, warning, info or off."),
+    Option("finding_types", "list", None, "Finding-type registry replacing the defaults (see the findings docs)."),
+    Option("source_root", "path", None, "Folder (relative to the config file) that File: references point into; unset = not checked."),
+    Option("banner", "choice", "serve", "When pages get a banner listing their gaps.", ("serve", "always", "never")),
+    Option("overview_page", "str?", "feature-overview.md", "Path (in the site) of the generated overview page; empty to disable."),
+    Option("report_file", "str?", "reassign-report.json", "File written to site_dir with every feature, finding and diagnostic; empty to disable."),
+    Option("baseline", "path", None, "Baseline file (from `mkdocs-reassign baseline`): diagnostics it lists do not fail."),
+    Option("attention_table", "bool", True, "Render the correct NEEDS YOUR ATTENTION table in session pages."),
+    Option("findings_box", "bool", True, "Show each feature's findings on its page."),
+    Option("completion_box", "bool", True, "Show each feature's completion status on its page."),
+)
+OPTIONS: dict[str, Option] = {o.name: o for o in DECLARATION}
+
+# The options' values, with the declared defaults: Options(), Options(source_root="src"), ...
+Options = make_dataclass(
+    "Options",
+    [(o.name, KINDS[o.kind][0], field(default_factory=o.new_default)) for o in DECLARATION],
+    namespace={"__module__": __name__, "__doc__": "Validated plugin options (see DECLARATION)."},
+)
 
 # Options naming a file in site_dir: the plugin never writes outside it.
 SITE_PATHS = ("overview_page", "report_file")
@@ -64,7 +115,14 @@ class OptionError(ValueError):
         self.name = name
 
 
-def _check(name: str, kind: str, value):
+def did_you_mean(name: str, known) -> str:
+    """' (did you mean 'x'?)'-style hint for a misspelt name, or ''."""
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _check(opt: Option, value):
+    name, kind = opt.name, opt.kind
     if kind == "globs":
         if isinstance(value, str):
             value = [value]
@@ -96,10 +154,9 @@ def _check(name: str, kind: str, value):
         if not isinstance(value, bool):
             raise OptionError(name, "expected true or false")
         return value
-    if kind.startswith("choice:"):
-        choices = kind[7:].split(",")
-        if value not in choices:
-            raise OptionError(name, f"expected one of {', '.join(choices)}, got {value!r}")
+    if kind == "choice":
+        if value not in opt.choices:
+            raise OptionError(name, f"expected one of {', '.join(opt.choices)}, got {value!r}")
         return value
     if kind == "severity":
         if value is None:
@@ -109,7 +166,7 @@ def _check(name: str, kind: str, value):
         out = {}
         for rule, sev in value.items():
             if rule not in RULES:
-                raise OptionError(name, f"unknown rule {rule!r} (known: {', '.join(sorted(RULES))})")
+                raise OptionError(name, f"unknown rule {rule!r} ({did_you_mean(rule, RULES)}known: {', '.join(sorted(RULES))})")
             if sev is False:  # YAML reads a bare `off` as false
                 sev = "off"
             if sev not in SEVERITIES:
@@ -129,10 +186,30 @@ def validate(raw: dict | None) -> Options:
     """Validate a plugin option mapping (from mkdocs.yml). Raise OptionError."""
     raw = dict(raw or {})
     raw.pop("enabled", None)
-    unknown = sorted(set(raw) - set(OPTIONS))
+    unknown = sorted(set(raw) - set(OPTIONS), key=str)
     if unknown:
-        raise OptionError(unknown[0], f"unknown option (known: {', '.join(OPTIONS)})")
+        name = unknown[0]
+        raise OptionError(name, f"unknown option ({did_you_mean(name, OPTIONS)}known: {', '.join(OPTIONS)})")
     opts = Options()
     for name, value in raw.items():
-        setattr(opts, name, _check(name, OPTIONS[name][0], value))
+        setattr(opts, name, _check(OPTIONS[name], value))
     return opts
+
+
+def _default_text(value) -> str:
+    return "none" if value is None else json.dumps(value) if isinstance(value, (list, dict, bool)) else str(value)
+
+
+def markdown_table() -> str:
+    """The options table of docs/configuration.md, from DECLARATION (tests/test_options_table.py compares)."""
+    rows = ["| Option | Type | Default | Description |", "|--------|------|---------|-------------|"]
+    for o in DECLARATION:
+        desc = o.description.replace("|", "\\|")
+        rows.append(f"| [`{o.name}`](#{o.name}) | {o.type_name} | `{_default_text(o.default)}` | {desc} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # python -m mkdocs_reassign.options --markdown
+    if sys.argv[1:] != ["--markdown"]:
+        sys.exit("usage: python -m mkdocs_reassign.options --markdown")
+    sys.stdout.write(markdown_table())

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
 
 from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
@@ -16,31 +13,15 @@ from .output import html as render
 from .output.pages import PLACEHOLDER, Pages
 from . import engine
 from .cache import Cache
-from .memory import release_for_render
+from .memory import no_gc, release_for_render
+from .output.site import Resolver, drop_unreadable, toc
 
 log = get_plugin_logger("reassign")
 CSS_PATH = "assets/mkdocs-reassign.css"
 
 
-def _option(kind: str, default):
-    if kind == "globs":
-        return c.ListOfItems(c.Type(str), default=list(default))
-    if kind in ("path", "str?"):
-        return c.Optional(c.Type(str)) if default is None else c.Type(str, default=default)
-    if kind == "str":
-        return c.Type(str, default=default)
-    if kind == "bool":
-        return c.Type(bool, default=default)
-    if kind.startswith("choice:"):
-        return c.Choice(tuple(kind[7:].split(",")), default=default)
-    if kind == "severity":
-        return c.Type(dict, default={})  # values checked by options.validate (a bare `off` is YAML false)
-    if kind == "list":
-        return c.Optional(c.ListOfItems(c.Type(dict)))
-    raise AssertionError(kind)  # pragma: no cover
+ReassignConfig = type("ReassignConfig", (base.Config,), {o.name: o.config_option() for o in core_options.DECLARATION})
 
-
-ReassignConfig = type("ReassignConfig", (base.Config,), {name: _option(kind, default) for name, (kind, default, _doc) in core_options.OPTIONS.items()})
 
 class ReassignPlugin(BasePlugin[ReassignConfig]):
     """Holds feature docs to their contracts. Events only: the checks live in engine.validate, what pages
@@ -78,13 +59,10 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             self._key = key
             self._baseline_stamp = None
         if opts.baseline:  # (re)read when it changed, so serve sees a new baseline
-            from .waivers import read_baseline
+            from .waivers import file_stamp, read_baseline
 
             path = os.path.join(root, opts.baseline)
-            try:
-                stamp = os.stat(path).st_mtime_ns
-            except OSError:
-                stamp = -1
+            stamp = file_stamp(path)
             if stamp != self._baseline_stamp:
                 self._baseline_stamp = stamp
                 try:
@@ -106,13 +84,13 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         # src_dir, not abs_src_path: the latter is computed (a path join) per file on every rebuild
         docs = [f for f in files if f.generated_by is None and f.src_dir and f.inclusion is not InclusionLevel.EXCLUDED]
         try:
-            with _no_gc():  # it builds a large acyclic model: collections would only re-walk it
+            with no_gc():  # it builds a large acyclic model: collections would only re-walk it
                 rep = engine.validate([f.src_uri for f in docs], self.project, self.cache)
                 self.pages.update(rep, (rep.link_gen, self._url_style))  # reads headings, comments: before the release below
         except Exception as err:  # never abort serve; fail a strict build
             self.report = None
             log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")
-            _drop_unreadable(files, docs, config.docs_dir)
+            drop_unreadable(files, docs, config.docs_dir, log.warning)
             return files
         self.report = rep
         if not self.serving:
@@ -143,18 +121,14 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     def on_page_content(self, html, page, config, files):
         if self.report is None:
             return html
-        paused = gc.isenabled()
-        if paused:  # nothing here makes a cycle; a collection of MkDocs' heap waits for MkDocs' next allocation
-            gc.disable()
-        try:
-            return self.pages.content(page.file.src_uri, html, page.url, _Resolver(page, files, self._rel_urls if self.serving else {}),
-                                      lambda: _toc(page), self._banner_on())
-        except Exception as err:
-            log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
-            return html
-        finally:
-            if paused:
-                gc.enable()
+        # nothing here makes a cycle; a collection of MkDocs' heap waits for MkDocs' next allocation
+        with no_gc():
+            try:
+                return self.pages.content(page.file.src_uri, html, page.url, Resolver(page, files, self._rel_urls if self.serving else {}),
+                                          lambda: toc(page), self._banner_on())
+            except Exception as err:
+                log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
+                return html
 
     def _banner_on(self) -> bool:
         b = self.opts.banner
@@ -167,81 +141,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
         path = os.path.join(config.site_dir, self.opts.report_file)
         try:
-            with _no_gc():  # temporary dicts only; by now MkDocs' heap is large and a collection walks all of it
+            with no_gc():  # temporary dicts only; by now MkDocs' heap is large and a collection walks all of it
                 text = self.pages.json_text()
             atomic_write(path, text)
         except OSError as err:
             log.warning(f"mkdocs-reassign: cannot write {self.opts.report_file}: {err}")
-
-
-class _Resolver:
-    """(docs-relative target, fragment) -> href from this page. Made per page, used only when a box is drawn."""
-
-    __slots__ = ("page", "files", "memo")
-
-    def __init__(self, page, files, memo: dict):
-        self.page, self.files, self.memo = page, files, memo  # memo: (url, page url) -> relative URL
-
-    def __call__(self, target_rel: str, fragment: str) -> str:
-        files = self.files
-        f = files.src_uris.get(target_rel)
-        if f is None:
-            f = files.get_file_from_path(target_rel)
-        if f is not None:
-            key = (f.url, self.page.url)
-            url = self.memo.get(key)
-            if url is None:
-                from mkdocs.utils import get_relative_url
-
-                if len(self.memo) > 200_000:
-                    self.memo.clear()
-                url = self.memo[key] = get_relative_url(f.url, self.page.url)
-        else:
-            url = target_rel
-        return url + ("#" + fragment if fragment else "")
-
-
-def _toc(page) -> list[tuple[str, str]]:
-    """(title, anchor id) of every heading in the page's table of contents, in document order."""
-    out: list[tuple[str, str]] = []
-
-    def walk(items):
-        for it in items:
-            out.append((it.title, it.id))
-            walk(it.children)
-
-    walk(page.toc.items if page.toc else [])
-    return out
-
-
-def _drop_unreadable(files, docs, docs_dir: str) -> None:
-    """After an internal error: still leave out the files MkDocs itself would die on (undecodable
-    pages, FIFOs, dangling links), so that the build and serve go on. Never raises."""
-    from .sources import MARKDOWN_EXTENSIONS, check_other_file, read_source
-
-    for f in docs:
-        try:
-            rel = f.src_uri
-            path = os.path.join(docs_dir, rel)
-            if rel.endswith(MARKDOWN_EXTENSIONS):
-                problem = read_source(path, rel).error
-            else:
-                problem = check_other_file(path)
-            if problem:
-                files.remove(f)
-                log.warning(f"{rel}: read-error: {problem[0] if isinstance(problem, tuple) else problem} (left out of the site)")
-        except Exception:  # noqa: BLE001 - this is the last line of defence
-            continue
-
-
-@contextmanager
-def _no_gc():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-

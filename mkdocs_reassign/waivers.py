@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 from collections import Counter
 
@@ -209,6 +210,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def file_stamp(path: str) -> int:
+    """The file's modification time in nanoseconds, -1 when it cannot be read: to re-read a baseline only when it changed."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def read_baseline(path: str) -> Counter:

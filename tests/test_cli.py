@@ -272,6 +272,8 @@ def test_bad_plugin_options_are_usage_errors(clean):
     original = cfg.read_text(encoding="utf-8")
     cfg.write_text(original.replace("source_root: null", "source_root: null\n      no_such_option: 1"), encoding="utf-8")
     _usage(cli("check", cwd=clean), "no_such_option")
+    cfg.write_text(original.replace("source_root: null", "source_roots: src"), encoding="utf-8")
+    _usage(cli("check", cwd=clean), "option 'source_roots': unknown option (did you mean 'source_root'?")
     cfg.write_text(original.replace("source_root: null", "severity: {broken-link: loud}"), encoding="utf-8")
     _usage(cli("check", cwd=clean), "loud")
     cfg.write_text(original + "\nnav: [unclosed\n", encoding="utf-8")
@@ -359,6 +361,8 @@ def test_inherit_and_env_tags_in_the_config(tmp_path):
                                    " broken-link: 'off', attention-drift: 'off', unknown-finding: 'off'}\n", encoding="utf-8")
     r = cli("check", "--format", "json", cwd=root)
     assert r.returncode == 0 and json_diags(r.stdout) == [], r.stdout + r.stderr
+    (root / "mkdocs.yml").write_text("INHERIT: base.yml\ndocs_dir: !ENV {a: b}\n", encoding="utf-8")
+    _usage(cli("check", cwd=root), "mkdocs.yml:2: invalid YAML")  # !ENV of a mapping: as MkDocs, refused
 
 
 def test_mkdocs_default_exclusions_are_honoured(tmp_path):

@@ -1,0 +1,69 @@
+"""The plugin's helpers on MkDocs' objects (pages, files), kept out of plugin.py so that it stays events only.
+
+Nothing here imports MkDocs at module level: each helper reads the duck-typed objects the adapter hands in
+(a page's URL and table of contents, the site's files).
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class Resolver:
+    """(docs-relative target, fragment) -> href from this page. Made per page, used only when a box is drawn."""
+
+    __slots__ = ("page", "files", "memo")
+
+    def __init__(self, page, files, memo: dict):
+        self.page, self.files, self.memo = page, files, memo  # memo: (url, page url) -> relative URL
+
+    def __call__(self, target_rel: str, fragment: str) -> str:
+        files = self.files
+        f = files.src_uris.get(target_rel)
+        if f is None:
+            f = files.get_file_from_path(target_rel)
+        if f is not None:
+            key = (f.url, self.page.url)
+            url = self.memo.get(key)
+            if url is None:
+                from mkdocs.utils import get_relative_url
+
+                if len(self.memo) > 200_000:
+                    self.memo.clear()
+                url = self.memo[key] = get_relative_url(f.url, self.page.url)
+        else:
+            url = target_rel
+        return url + ("#" + fragment if fragment else "")
+
+
+def toc(page) -> list[tuple[str, str]]:
+    """(title, anchor id) of every heading in the page's table of contents, in document order."""
+    out: list[tuple[str, str]] = []
+
+    def walk(items):
+        for it in items:
+            out.append((it.title, it.id))
+            walk(it.children)
+
+    walk(page.toc.items if page.toc else [])
+    return out
+
+
+def drop_unreadable(files, docs, docs_dir: str, warn) -> None:
+    """After an internal error: still leave out the files MkDocs itself would die on (undecodable
+    pages, FIFOs, dangling links), so that the build and serve go on. Never raises."""
+    from ..sources import MARKDOWN_EXTENSIONS, check_other_file, read_source
+
+    for f in docs:
+        try:
+            rel = f.src_uri
+            path = os.path.join(docs_dir, rel)
+            if rel.endswith(MARKDOWN_EXTENSIONS):
+                problem = read_source(path, rel).error
+            else:
+                problem = check_other_file(path)
+            if problem:
+                files.remove(f)
+                warn(f"{rel}: read-error: {problem[0] if isinstance(problem, tuple) else problem} (left out of the site)")
+        except Exception:  # noqa: BLE001 - this is the last line of defence
+            continue
