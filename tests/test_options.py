@@ -104,3 +104,19 @@ def test_plugin_suggests_a_name_for_an_unknown_option():
 
 def test_every_kind_is_declared():
     assert {o.kind for o in DECLARATION} <= set(options.KINDS)
+
+
+def test_default_finding_types_are_data():
+    """schemas/finding-types.yaml is the default registry: valid as a finding_types value, shipped beside the
+    other schemas, and named in docs/findings.md."""
+    from mkdocs_reassign.markdown import yamlutil
+    from mkdocs_reassign.model import findings
+    from mkdocs_reassign.model.contracts import schemas_dir
+
+    path = schemas_dir() / "finding-types.yaml"
+    data, _ = yamlutil.load(path.read_text(encoding="utf-8"))
+    assert data == findings.DEFAULT_TYPES
+    registry, problems = findings.make_registry(data, Options().id_pattern)
+    assert problems == []
+    assert [t.prefix for t in registry.types] == ["CRIT", "Q", "UI", "CRED", "UX", "QA", "M"]
+    assert "schemas/finding-types.yaml" in (REPO / "docs" / "findings.md").read_text(encoding="utf-8")

@@ -30,20 +30,18 @@ class FindingType:
         return (self.prefix, *self.aliases)
 
 
-DEFAULT_TYPES: list[dict] = [
-    {"prefix": "CRIT", "label": "CRITICAL", "emoji": "🔴", "severity": "critical", "sections": ["critical"],
-     "required": ["Found by", "Feature", "File", "Current Behavior", "Why It's Critical"], "attention": True, "stop": True},
-    {"prefix": "Q", "label": "Questions", "emoji": "🟡", "severity": "question", "sections": ["question"],
-     "required": ["Asked by", "Feature", "Current Behavior", "Why I'm Asking"], "attention": True},
-    {"prefix": "UI", "label": "UI Review", "emoji": "🎨", "severity": "review", "sections": ["awaiting your review", "ui review"],
-     "attention": True},
-    {"prefix": "CRED", "label": "Credentials Needed", "emoji": "🔑", "severity": "credentials", "sections": ["credentials"],
-     "attention": True},
-    {"prefix": "UX", "label": "UX Recommendations", "emoji": "💡", "severity": "ux", "sections": ["ux recommendation"],
-     "required": ["Feature"], "attention": True},
-    {"prefix": "QA", "label": "QA Issues", "emoji": "🧪", "severity": "qa", "sections": ["qa issue"], "required": ["Feature"]},
-    {"prefix": "M", "aliases": ["MIN"], "label": "Minor", "emoji": "🟢", "severity": "minor", "sections": ["minor"]},
-]
+def _load_default_types() -> list[dict]:
+    """schemas/finding-types.yaml (shipped in the wheel), read once with the package's YAML loader."""
+    from ..markdown import yamlutil
+    from .contracts import schemas_dir
+
+    with open(schemas_dir() / "finding-types.yaml", encoding="utf-8") as f:
+        data, _lines = yamlutil.load(f.read())
+    return data
+
+
+# The default finding-type registry (the finding_types option replaces it): data, in schemas/finding-types.yaml.
+DEFAULT_TYPES: list[dict] = _load_default_types()
 
 SEVERITY_ORDER = ["critical", "question", "ux", "review", "credentials", "qa", "minor"]
 
