@@ -241,6 +241,19 @@ def cmd_check(args) -> int:
     from .model.diagnostics import at_least
     from .output.formats import FORMATS
 
+    if args.list_rules:  # the catalogue needs no project: no config file is read
+        if args.format not in ("text", "json"):
+            raise UsageError("--list-rules prints --format text or json")
+        from .output.formats import rules_table
+
+        out = rules_table(args.format)
+        if args.output:
+            from .output.formats import atomic_write
+
+            atomic_write(args.output, out)
+        else:
+            _emit(out, args.format)
+        return 0
     run = make_run(args)
     wanted = _path_filter(run.project.root, args.paths) if args.paths else None
     rep = run.validate()
@@ -325,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--baseline", metavar="FILE", help="diagnostics listed in this baseline file do not fail")
     c.add_argument("--strict", action="store_true", help="warnings fail too (like mkdocs build --strict)")
     c.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    c.add_argument("--list-rules", action="store_true",
+                   help="print the rules (ID, scopes, default severity, summary, docs anchor) and exit; text or json")
     c.add_argument("paths", nargs="*", metavar="PATH", help="only report on these files or folders (the whole site is still read)")
     c.set_defaults(func=cmd_check)
 

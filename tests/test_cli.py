@@ -149,6 +149,45 @@ def test_sarif_is_valid_against_the_official_schema(defects):
     assert_planted(found, planted)
 
 
+def test_sarif_rule_metadata_comes_from_the_registry(clean):
+    from mkdocs_reassign.rules import REGISTRY
+
+    r = cli("check", "--format", "sarif", cwd=clean)
+    rules = json.loads(r.stdout)["runs"][0]["tool"]["driver"]["rules"]
+    assert [x["id"] for x in rules] == list(REGISTRY)
+    level = {"error": "error", "warning": "warning", "info": "note"}
+    for x in rules:
+        rule = REGISTRY[x["id"]]
+        assert x["shortDescription"]["text"] == rule.summary
+        assert x["defaultConfiguration"]["level"] == level[rule.severity]
+        page, _, anchor = rule.anchor.partition("#")
+        assert x["helpUri"].endswith(f"/{page.removesuffix('.md')}/#{anchor}") and anchor == rule.id
+
+
+def test_list_rules_needs_no_config(tmp_path):
+    from mkdocs_reassign.rules import REGISTRY
+
+    r = cli("check", "--list-rules", cwd=tmp_path)  # no mkdocs.yml here
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["ID", "SCOPES", "SEVERITY", "SUMMARY", "DOCS"]
+    assert len(lines) == 1 + len(REGISTRY)
+    for line, rule in zip(lines[1:], REGISTRY.values()):
+        assert line.startswith(rule.id + " ") and line.endswith("  " + rule.anchor), line
+        assert f"  {','.join(rule.scopes)}  " in line and f"  {rule.severity}  " in line and rule.summary in line
+
+    r = cli("check", "--list-rules", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    listed = json.loads(r.stdout)["rules"]
+    assert [x["id"] for x in listed] == list(REGISTRY)
+    for x in listed:
+        rule = REGISTRY[x["id"]]
+        assert (x["scopes"], x["severity"], x["summary"], x["anchor"]) == (list(rule.scopes), rule.severity, rule.summary,
+                                                                          f"rules.md#{rule.id}")
+    _usage(cli("check", "--list-rules", "--format", "sarif", cwd=tmp_path), "--list-rules")
+    assert not list(tmp_path.iterdir()), "--list-rules writes nothing"
+
+
 def test_sarif_percent_encodes_paths(tmp_path):
     root = copy_dogfood(tmp_path / "enc")
     weird = root / "docs/features/platform/queue ä#1.md"

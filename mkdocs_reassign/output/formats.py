@@ -11,7 +11,7 @@ from xml.sax.saxutils import quoteattr
 
 from .. import __version__
 from ..model.diagnostics import Diagnostic, at_least
-from ..rules import DEFAULT_SEVERITY, RULES
+from ..rules import REGISTRY, Rule
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -92,15 +92,39 @@ def _uri(path: str) -> tuple[str, bool]:
     return quote(path, safe="/"), True
 
 
+# Where the docs site is published: a rule's help is DOCS_URL + its page (directory URLs) + its anchor.
+DOCS_URL = "https://mkdocs-reassign.invalid/"
+
+
+def help_uri(rule: Rule) -> str:
+    """The rule's documentation as an absolute URL, from ``Rule.anchor`` ("rules.md#broken-link")."""
+    page, _, fragment = rule.anchor.partition("#")
+    page = page.removesuffix(".md")
+    page = "" if page == "index" else page + "/"
+    return DOCS_URL + page + ("#" + fragment if fragment else "")
+
+
+def rules_table(fmt: str = "text") -> str:
+    """The rules catalogue (``check --list-rules``): ID, scopes, default severity, summary, docs anchor."""
+    rules = list(REGISTRY.values())
+    if fmt == "json":
+        return json.dumps({"rules": [{"id": r.id, "scopes": list(r.scopes), "severity": r.severity, "summary": r.summary,
+                                      "anchor": r.anchor, "help_uri": help_uri(r)} for r in rules]},
+                          indent=2, ensure_ascii=False) + "\n"
+    head = ("ID", "SCOPES", "SEVERITY", "SUMMARY", "DOCS")
+    rows = [head] + [(r.id, ",".join(r.scopes), r.severity, r.summary, r.anchor) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
+    return "".join("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[-1] + "\n" for row in rows)
+
+
 def fmt_sarif(diags, files_checked=None, root: str | None = None, **_kw) -> str:
     """SARIF 2.1.0, valid against the OASIS schema; paths relative to %SRCROOT% (the project root)."""
     from pathlib import Path
 
-    rules = [{"id": r, "name": "".join(w.capitalize() for w in r.split("-")), "shortDescription": {"text": desc},
-              "helpUri": f"https://mkdocs-reassign.invalid/rules/#{r}",
-              "defaultConfiguration": {"level": _SARIF_LEVEL.get(DEFAULT_SEVERITY.get(r, "error"), "error")}}
-             for r, desc in RULES.items()]
-    index = {r: i for i, r in enumerate(RULES)}
+    rules = [{"id": r.id, "name": "".join(w.capitalize() for w in r.id.split("-")), "shortDescription": {"text": r.summary},
+              "helpUri": help_uri(r), "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity, "error")}}
+             for r in REGISTRY.values()]
+    index = {r: i for i, r in enumerate(REGISTRY)}
     results = []
     for d in active(diags):
         uri, relative = _uri(d.path)
