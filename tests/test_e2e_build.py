@@ -103,7 +103,7 @@ def test_own_site_builds_clean(tool, theme, tmp_path):
 
 # ------------------------------------------------------------------ the planted-defect tree
 
-_BASE = GOLDEN / "p4-complete"  # the completed P4 doc and its neighbours P2, A3, V8
+_BASE = GOLDEN / "required-topic" / "p4-complete"  # the completed P4 doc and its neighbours P2, A3, V8
 
 V3_DOC = """# Feature: Visitor Call Request (V3)
 
