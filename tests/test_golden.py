@@ -8,12 +8,17 @@
    lines, infos = info lines), and the build fails exactly when one of them is an
    error or a warning.
 
+Cases live under the rule they exercise: ``tests/golden/<rule-id>/<case>/``. Every registered rule has
+a failing case (its expected.txt has a line of the rule) and a passing one (``pass-*``, or any case of the
+folder with no line of the rule); ``test_every_rule_has_goldens_docs_and_sarif`` holds that.
+
 A case directory holds an input tree: ``docs/``, optional ``mkdocs.yml`` (its
 ``reassign`` plugin block is the case's options), optional ``options.yml`` (the
 options of a case without ``mkdocs.yml``), optional ``contracts/`` and ``src/``.
 
 Regenerate the expected files with ``REASSIGN_UPDATE_GOLDEN=1 pytest
-tests/test_golden.py`` -- then read every changed line: a golden file that
+tests/test_golden.py`` (or only new cases: ``pytest "tests/test_golden.py::test_core[<rule-id>/<case>]"``)
+-- then read every changed line: a golden file that
 encodes a bug is worse than none.
 """
 
@@ -137,3 +142,49 @@ def test_mkdocs_build(name, tmp_path):
     assert (proc.returncode != 0) == failing, out
     if not failing:
         assert (tmp_path / "site" / "reassign-report.json").is_file()
+
+
+RULES_MD = GOLDEN.parent.parent / "docs" / "rules.md"
+_RULE_SECTION = re.compile(r"^## (?P<id>[a-z-]+) \{#(?P=id)\}$", re.M)
+
+
+def _rule_lines(case: str, rule: str) -> list[str]:
+    return [ln for ln in _read_lines(GOLDEN / case / "expected.txt") if re.match(rf"^[^:]+(?::\d+)?: \w+: {re.escape(rule)}: ", ln)]
+
+
+def test_every_rule_has_goldens_docs_and_sarif():
+    """One home per rule: each registered rule has golden cases under its own folder (one failing, one
+    passing), a section in docs/rules.md with a failing and a passing example, and SARIF metadata."""
+    import json
+
+    from mkdocs_reassign.output.formats import fmt_sarif, help_uri
+    from mkdocs_reassign.rules import REGISTRY
+
+    text = RULES_MD.read_text(encoding="utf-8")
+    heads = list(_RULE_SECTION.finditer(text))
+    sections = {m.group("id"): text[m.end():(heads[i + 1].start() if i + 1 < len(heads) else len(text))]
+                for i, m in enumerate(heads)}
+    sarif_rules = {r["id"]: r for r in json.loads(fmt_sarif([], 0))["runs"][0]["tool"]["driver"]["rules"]}
+    problems = []
+    for rule in REGISTRY.values():
+        cases = [c for c in CASES if c.startswith(rule.id + "/")]
+        if not any(_rule_lines(c, rule.id) for c in cases):
+            problems.append(f"{rule.id}: no failing golden case under tests/golden/{rule.id}/")
+        if not any(not _rule_lines(c, rule.id) for c in cases):
+            problems.append(f"{rule.id}: no passing golden case under tests/golden/{rule.id}/ (e.g. pass-*)")
+        body = sections.get(rule.id)
+        if body is None:
+            problems.append(f"{rule.id}: no '## {rule.id} {{#{rule.id}}}' section in docs/rules.md")
+        else:
+            if not re.search(r"^Failing\b", body, re.M) or f": {rule.id}: " not in body:
+                problems.append(f"{rule.id}: docs/rules.md has no failing example with its diagnostic")
+            if not re.search(r"^Passing\b", body, re.M):
+                problems.append(f"{rule.id}: docs/rules.md has no passing example")
+        meta = sarif_rules.get(rule.id)
+        if meta is None or meta["shortDescription"]["text"] != rule.summary or meta["helpUri"] != help_uri(rule) \
+                or not meta["helpUri"].endswith("#" + rule.id):
+            problems.append(f"{rule.id}: SARIF metadata missing or not from the registry: {meta}")
+    assert sorted(sections) == sorted(REGISTRY), "docs/rules.md sections and the registry differ"
+    assert not problems, "\n".join(problems)
+    folders = {c.split("/")[0] for c in CASES}
+    assert folders <= set(REGISTRY), f"golden folders that name no rule: {sorted(folders - set(REGISTRY))}"

@@ -1,0 +1,4 @@
+export function start() {
+  return open();
+}
+export function stop() {}
