@@ -24,6 +24,7 @@ OPTIONS: dict[str, tuple[str, object, str]] = {
     "severity": ("severity", {}, "Severity per rule ID: error, warning, info or off."),
     "finding_types": ("list", None, "Finding-type registry replacing the defaults (see the findings docs)."),
     "source_root": ("path", None, "Folder (relative to the config file) that File: references point into; unset = not checked."),
+    "code_freshness": ("bool", True, "With source_root in a git work tree: note (info) docs whose cited code changed after the doc's last commit."),
     "banner": ("choice:serve,always,never", "serve", "When pages get a banner listing their gaps."),
     "overview_page": ("str?", "feature-overview.md", "Path (in the site) of the generated overview page; empty to disable."),
     "report_file": ("str?", "reassign-report.json", "File written to site_dir with every feature, finding and diagnostic; empty to disable."),
@@ -45,6 +46,7 @@ class Options:
     severity: dict[str, str] = field(default_factory=dict)
     finding_types: list | None = None
     source_root: str | None = None
+    code_freshness: bool = True
     banner: str = "serve"
     overview_page: str | None = "feature-overview.md"
     report_file: str | None = "reassign-report.json"
