@@ -247,3 +247,9 @@ def test_golden_failing_case_fixed(tmp_path):
         "pool.ts:10-18", "pool.ts:15-23")
     out = cli("check", cwd=root).stdout
     assert "lines down" not in out and "drainPool() is not defined" in out
+
+
+def test_absurd_line_number_is_not_a_reference(tmp_path):
+    """int() refuses numbers of more than 4300 digits: such a "line" must not crash the check."""
+    _tree(tmp_path, doc=DOC + "\nSee `pool.ts:" + "9" * 5000 + "` and | `pool.ts` | " + "1" * 5000 + " |\n")
+    assert [d.message for d in _check(tmp_path)] == []
