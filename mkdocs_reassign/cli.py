@@ -1,6 +1,6 @@
 """mkdocs-reassign: the command-line twin of the plugin. It never builds the site.
 
-Exit codes: 0 clean, 1 diagnostics at error level (or stale tables for fix --check),
+Exit codes: 0 clean, 1 diagnostics at error level (or something to rewrite for fix --check),
 2 usage or configuration error.
 """
 
@@ -295,17 +295,20 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_fix(args) -> int:
-    from .commands.fix import fix_tables
+    from .commands.fix import fix_code_refs, fix_tables
 
     run = make_run(args)
+    if args.code_refs and not run.project.options.source_root:
+        raise UsageError("fix --code-refs needs the source_root option (the folder code references point into)")
     rep = run.validate()
-    changed, problems = fix_tables(run.project, run.cache, rep, check_only=args.check)
+    fix = fix_code_refs if args.code_refs else fix_tables
+    changed, problems = fix(run.project, run.cache, rep, check_only=args.check)
     for p in problems:
         print(p, file=sys.stderr)
     for path in changed:
         print(("stale: " if args.check else "fixed: ") + path)
     if not changed and not problems:
-        print("all attention tables are up to date")
+        print("no moved code references" if args.code_refs else "all attention tables are up to date")
     if problems:
         return 2
     return 1 if (args.check and changed) else 0
@@ -348,9 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", metavar="FILE", help="baseline file (default: the baseline option, else .reassign-baseline.json)")
     b.set_defaults(func=cmd_baseline)
 
-    f = sub.add_parser("fix", help="rewrite stale NEEDS YOUR ATTENTION tables in session files")
+    f = sub.add_parser("fix", help="rewrite stale NEEDS YOUR ATTENTION tables in session files (--code-refs: moved code references)")
     common(f)
-    f.add_argument("--check", action="store_true", help="change nothing; exit 1 when a table is stale (for pre-commit)")
+    f.add_argument("--check", action="store_true", help="change nothing; exit 1 when something would change (for pre-commit)")
+    f.add_argument("--code-refs", action="store_true",
+                   help="renumber moved code references (rule code-ref) instead of attention tables; needs source_root")
     f.set_defaults(func=cmd_fix)
 
     n = sub.add_parser("new", help="scaffold a feature doc that meets its contract's structure")

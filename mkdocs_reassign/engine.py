@@ -84,6 +84,8 @@ class Site:
     read_problems: list[tuple[str, int, str, str]]  # (path, line, message, hint)
     config_name: str
     source_root: str | None  # absolute, or None when File: references are not checked
+    docs_dir: str = ""  # absolute (code-ref asks git about each doc's last commit)
+    cache: Cache | None = None  # the run's cache: site rules may memo what outlives a rebuild (code-ref's index)
 
 
 @dataclass
@@ -153,7 +155,7 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
                  [*feats.items(), *((s.rel, s) for s in sessions)]]
     site = Site(opts, feats, sessions, registry, dup, link_refs, [(rel, _cites(rel, fd, reg, cache)) for rel, fd in feats.items()],
                 findings.truth(sessions, reg), reg, contracts, reg_problems, read_problems, project.config_name,
-                os.path.join(project.root, opts.source_root) if opts.source_root else None)
+                os.path.join(project.root, opts.source_root) if opts.source_root else None, project.docs_dir, cache)
     diags.extend(rules.check_site(site))
     return _report(diags, site, project, unreadable, cache.generation)
 
@@ -265,9 +267,11 @@ def _check_file(rel: str, text: str, kind: str, project: Project, cache: Cache, 
     if kind == "session":
         s = findings.parse_session(rel, doc, reg, project.options.id_pattern)
         s.diagnostics = rules.check_session(s, reg)
+        _code_refs(rel, s, project, cache)
         return s
     fd = features.analyze(rel, doc, contracts, project.options)
     fd.diagnostics = rules.check_doc(fd)
+    _code_refs(rel, fd, project, cache)  # before a one-shot build drops the doc's lines
     if project.one_shot:
         _cites(rel, fd, reg, cache)  # the last reader of every line
         doc.lines = HeadLines(doc.lines, doc.fm_end + 8, os.path.join(project.docs_dir, rel))
@@ -275,6 +279,15 @@ def _check_file(rel: str, text: str, kind: str, project: Project, cache: Cache, 
         for h in doc.headings:  # the same few names in every doc
             h.text, h.norm = sys.intern(h.text), sys.intern(h.norm)
     return fd
+
+
+def _code_refs(rel: str, obj, project: Project, cache: Cache) -> None:
+    """The code references of a parsed doc or session (rule code-ref), found while its text is at hand; only
+    when source_root is set (the code package is not imported otherwise)."""
+    if project.options.source_root:
+        from .code.refs import find_code_refs
+
+        cache.put("code-refs", rel, (obj,), find_code_refs(obj.doc))
 
 
 def _id_registry(feats: dict, cache: Cache):
@@ -336,8 +349,10 @@ def _report(diags: list[Diagnostic], site: Site, project: Project, unreadable: s
     sev = dict(rules.DEFAULT_SEVERITY)
     sev.update(opts.severity)
     prefix = project.docs_prefix
+    # a diagnostic may carry its own default severity (code-ref's freshness notes are info): "off" still wins
     out = [Diagnostic(d.path if d.extra.get("root_path") else prefix + d.path, d.line, d.rule, d.message, d.hint,
-                      sev.get(d.rule, "error"), d.column, d.requirement, d.contract) for d in diags]
+                      d.extra["severity"] if "severity" in d.extra and sev.get(d.rule) != "off" else sev.get(d.rule, "error"),
+                      d.column, d.requirement, d.contract) for d in diags]
     feats = site.features
     # only docs that can hold a waiver (waivers.apply's own test): it builds a set of keys for every doc it is given
     waivers.apply(out, {rel: fd for rel, fd in feats.items() if fd.doc.comments or (isinstance(fd.doc.front_matter, dict)

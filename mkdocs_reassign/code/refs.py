@@ -35,15 +35,16 @@ CODE_EXTENSIONS = (
     "php", "cs", "cpp", "cc", "hpp", "c", "h", "swift", "vue", "svelte", "sql", "sh",
 )
 _EXT = "|".join(sorted(CODE_EXTENSIONS, key=len, reverse=True))
+# line numbers have at most 9 digits: "x.py:999...9" (thousands of digits) is not a reference (and int() of it raises)
 # directory segments may hold Next.js route groups "(app)" and dynamic segments "[id]"; "..." elides segments
 _PATH = rf"(?:(?:[\w@.\-\[\]()+]+|\.\.\.)/)*[\w.\-\[\]]+\.(?:{_EXT})"
 _REF_RE = re.compile(
     rf"(?<![\w/.\-:@])(?P<path>{_PATH})(?![\w/])"
-    rf"(?:(?::|#L)L?(?P<start>\d+)(?:[ \t]*[-\u2013\u2014][ \t]*L?(?P<end>\d+))?)?(?![\w:])"
+    rf"(?:(?::|#L)L?(?P<start>\d{{1,9}})(?:[ \t]*[-\u2013\u2014][ \t]*L?(?P<end>\d{{1,9}}))?)?(?![\w:])"
 )
 _PRODUCT_JS = re.compile(r"^[A-Z][A-Za-z]*\.js$")  # Next.js, Node.js: products, not files
-_RANGE_CELL_RE = re.compile(r"^(?:`)?(?:(?:[Ll]ines?|L)[ \t]*)?(\d+)(?:[ \t]*[-\u2013\u2014][ \t]*L?(\d+))?(?:`)?$")
-_FENCE_INFO_RE = re.compile(r"^(?P<lang>[\w+#.-]+):(?P<start>\d+):(?P<end>\d+):(?P<path>\S+)")
+_RANGE_CELL_RE = re.compile(r"^(?:`)?(?:(?:[Ll]ines?|L)[ \t]*)?(\d{1,9})(?:[ \t]*[-\u2013\u2014][ \t]*L?(\d{1,9}))?(?:`)?$")
+_FENCE_INFO_RE = re.compile(r"^(?P<lang>[\w+#.-]+):(?P<start>\d{1,9}):(?P<end>\d{1,9}):(?P<path>\S+)")
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _CALL_RE = re.compile(r"(?<![\w.$`])([A-Za-z_$][\w$]*)\(\)")
 _HANDLER_RE = re.compile(r"(?:`([^`\s]+)`|\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+))\s+handler\b")

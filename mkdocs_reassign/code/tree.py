@@ -34,8 +34,10 @@ class SourceIndex:
     def __init__(self, root: str | os.PathLike, skip_dirs: frozenset[str] = SKIP_DIRS):
         self.root = Path(root).resolve()
         files: list[str] = []
+        dirs: list[str] = []
         by_name: dict[str, list[str]] = {}
         for dirpath, dirnames, filenames in os.walk(self.root):
+            dirs.append(dirpath)
             dirnames[:] = sorted(d for d in dirnames if d not in skip_dirs)
             rel_dir = os.path.relpath(dirpath, self.root).replace(os.sep, "/")
             prefix = "" if rel_dir == "." else rel_dir + "/"
@@ -44,9 +46,15 @@ class SourceIndex:
                 files.append(rel)
                 by_name.setdefault(name, []).append(rel)
         self.files = files
+        self.dirs = dirs  # absolute paths of the folders walked (see ``stamp``)
         self._set = frozenset(files)
         self._by_name = by_name
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    def stamp(self) -> tuple[int, ...]:
+        """The mtimes of the folders walked: a file added, removed or renamed changes its folder's mtime, so the
+        index is stale exactly when this changes (one stat per folder, no listing; -1 for a folder gone)."""
+        return _dir_stamp(self.dirs)
 
     def __contains__(self, rel: str) -> bool:
         return rel in self._set
@@ -95,6 +103,16 @@ class SourceIndex:
             return tuple(c for c in candidates if c.endswith("/" + tail))
         rx = _elided_regex(tuple(parts))
         return tuple(c for c in candidates if rx.search(c))
+
+
+def _dir_stamp(dirs: list[str]) -> tuple[int, ...]:
+    out = []
+    for d in dirs:
+        try:
+            out.append(os.stat(d).st_mtime_ns)
+        except OSError:
+            out.append(-1)
+    return tuple(out)
 
 
 @lru_cache(maxsize=512)

@@ -131,3 +131,52 @@ def write_if_unchanged(path: str, expected: bytes, new: bytes) -> str | None:
             os.unlink(tmp)
         return f"cannot write: {e.strerror or e}"
     return None
+
+
+# ---------------------------------------------------------------- fix --code-refs
+
+
+def fix_code_refs(project, cache, rep: Report, check_only: bool = False) -> tuple[list[str], list[str]]:
+    """Renumber moved code references (rule code-ref) in the feature docs and session files under docs_dir.
+
+    Return (paths changed or that would change, problems). The same guarantees as ``fix_tables``: only the
+    digits of moved references change (``code.rewrite_moved`` checks each one still reads the old number,
+    so a second run changes nothing), the file must still be the bytes the check read (content hash), and
+    the write is atomic."""
+    from ..code.rewrite import edits_for, rewrite_moved
+
+    changed, problems = [], []
+    docs = [*rep.features.items(), *((s.rel, s) for s in rep.sessions)]
+    for rel, obj in sorted(docs, key=lambda d: d[0]):
+        found = cache.get("code-problems", rel, (obj,)) or []
+        if not edits_for(found):
+            continue
+        display = rep.docs_prefix + rel
+        path = os.path.join(project.docs_dir, rel)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            problems.append(f"{display}: cannot read: {e.strerror or e}")
+            continue
+        checked = _checked_digest(cache, rel)
+        if checked is None or hashlib.blake2b(data, digest_size=16).hexdigest() != checked:
+            problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
+            continue
+        bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+        try:
+            text = data[len(bom):].decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(f"{display}: not UTF-8; nothing written")
+            continue
+        new = bom + rewrite_moved(text, found).encode("utf-8")
+        if new == data:
+            continue
+        changed.append(display)
+        if check_only:
+            continue
+        err = write_if_unchanged(path, data, new)
+        if err:
+            problems.append(f"{display}: {err}")
+            changed.pop()
+    return changed, problems

@@ -1,0 +1,10 @@
+import os
+
+
+def collect(root):
+    return os.listdir(root)
+
+
+class Report:
+    def render(self):
+        return "report"

@@ -1,0 +1,1 @@
+export const RETRY_DELAY = 500;

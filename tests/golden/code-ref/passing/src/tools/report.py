@@ -1,0 +1,5 @@
+import os
+
+
+def collect(root):
+    return os.listdir(root)
