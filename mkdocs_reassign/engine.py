@@ -155,6 +155,7 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
                 findings.truth(sessions, reg), reg, contracts, reg_problems, read_problems, project.config_name,
                 os.path.join(project.root, opts.source_root) if opts.source_root else None)
     diags.extend(rules.check_site(site))
+    rules.refine(diags, site)
     return _report(diags, site, project, unreadable, cache.generation)
 
 
