@@ -304,10 +304,19 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_fix(args) -> int:
-    from .commands.fix import fix_tables
+    from .commands.fix import fix_decision_ids, fix_tables
 
     run = make_run(args)
     rep = run.validate()
+    if getattr(args, "decision_ids", False):  # short references (Q1) in DECISIONS LOG rows -> finding IDs
+        changed, problems = fix_decision_ids(run.project, run.cache, rep, check_only=args.check)
+        for p in problems:
+            print(p, file=sys.stderr)
+        for c in changed:
+            print(("stale: " if args.check else "fixed: ") + c)
+        if not changed and not problems:
+            print("no DECISIONS LOG row names a finding by a short reference that one finding matches")
+        return 2 if problems else 1 if (args.check and changed) else 0
     changed, problems = fix_tables(run.project, run.cache, rep, check_only=args.check)
     for p in problems:
         print(p, file=sys.stderr)
@@ -358,6 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fix", help="rewrite stale NEEDS YOUR ATTENTION tables in session files")
     common(f)
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 when a table is stale (for pre-commit)")
+    f.add_argument("--decision-ids", action="store_true",
+                   help="instead of the tables: write the finding ID for a short reference (Q1) in a DECISIONS LOG row "
+                        "when exactly one finding matches it")
     f.set_defaults(func=cmd_fix)
 
     n = sub.add_parser("new", help="scaffold a feature doc that meets its contract's structure")

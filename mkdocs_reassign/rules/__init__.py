@@ -44,7 +44,7 @@ class Rule:
 _MODULES = (
     "feature_id", "front_matter", "required_section", "section_order", "required_topic", "diagram",
     "related_feature", "broken_link", "link_id_mismatch", "unknown_finding", "finding_format", "duplicate_finding",
-    "unknown_feature", "source_ref", "attention_drift", "open_critical", "contract", "read_error", "waiver",
+    "unknown_feature", "source_ref", "attention_drift", "decision_ref", "open_critical", "contract", "read_error", "waiver",
 )
 
 # The order rules run in, where it differs: a doc's own problems (front matter, then its ID, then its choice of

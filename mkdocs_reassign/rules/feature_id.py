@@ -46,13 +46,32 @@ def duplicates(features: dict) -> tuple[dict[str, str], list[Diagnostic]]:
 
 
 def stated(site) -> dict[str, str]:
-    """ID -> doc, for the IDs that a doc without an ID in its H1 states elsewhere ("Feature ID: D3"), and that no
-    doc declares: what the links and findings naming that ID mean, once the doc's H1 is fixed."""
+    """ID -> doc, for the IDs that a doc without an ID in its H1 states elsewhere ("Feature ID: D3"), or, when it
+    states none, the one ID that every link to it names; only IDs that no doc declares. That is what the links and
+    findings naming the ID mean, once the doc's H1 is fixed."""
+    cached = site.__dict__.get("_stated")
+    if cached is not None:
+        return cached
+    features = site.features
+    named: dict[str, set[str]] = {}
+    for _rel, refs in site.link_refs:
+        for r in refs:
+            if r.status == "ok" and r.named and r.target in features and features[r.target].id is None:
+                named.setdefault(r.target, set()).update(r.named)
     out: dict[str, str] = {}
-    for rel in sorted(site.features):
-        fd = site.features[rel]
-        if fd.id is None and fd.stated_id and fd.stated_id[1] not in site.registry:
-            out.setdefault(fd.stated_id[1], rel)
+    for rel in sorted(features):
+        fd = features[rel]
+        if fd.id is not None:
+            continue
+        if fd.stated_id:
+            fid = fd.stated_id[1]
+        elif len(named.get(rel, ())) == 1:
+            fid = next(iter(named[rel]))
+        else:
+            continue
+        if fid not in site.registry:
+            out.setdefault(fid, rel)
+    site.__dict__["_stated"] = out
     return out
 
 

@@ -45,14 +45,14 @@ def where_is(site, rel: str, fid: str) -> str | None:
         return f"declared by {posixpath.relpath(where, here)}"
     stated = _stated(site).get(fid)
     if stated:
-        return f"stated by {posixpath.relpath(stated, here)}, whose H1 lacks it"
+        fd = site.features[stated]
+        if fd.stated_id:
+            return f"stated by {posixpath.relpath(stated, here)}, whose H1 lacks it"
+        return f"what links call {posixpath.relpath(stated, here)}, whose H1 lacks an ID"
     return None
 
 
 def _stated(site) -> dict[str, str]:
     from .feature_id import stated
 
-    cache = site.__dict__.setdefault("_stated", None)
-    if cache is None:
-        cache = site.__dict__["_stated"] = stated(site)
-    return cache
+    return stated(site)
