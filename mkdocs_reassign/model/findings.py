@@ -193,6 +193,7 @@ class Session:
     marker_line: int | None = None  # <!-- reassign:attention -->
     decisions: dict[str, int] = field(default_factory=dict)
     short_refs: list[ShortRef] = field(default_factory=list)
+    malformed: list = field(default_factory=list)  # (line, text, type): looks like a finding of a stop type, is not one
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -471,29 +472,58 @@ def _parse_attention(doc: ScannedDoc, start: int, end: int, reg: Registry) -> At
     return AttentionTable(start, 0, 0, [])
 
 
+_BOLD_FINDING = re.compile(r"^\s*\*\*(?P<inner>[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?\s*:?[^*]*)\*\*\s*:?\s*(?P<rest>.*)$")
+
+
 def _parse_blocks(s: Session, doc: ScannedDoc, start: int, end: int, stype: FindingType | None, reg: Registry, id_pattern: str,
                   hlines: list[int] | None = None) -> None:
+    """Findings written as `### ID: Title` blocks; under a findings section also at any deeper heading level
+    (`#### CRIT-...`) and, under a section of a type that stops CI (CRITICAL), as a bold line
+    (`**CRIT-1124-004**: Title`): a critical is a finding or a finding-format error, never ignored."""
     # headings are in line order: bisect to this section's (a scan per section is quadratic)
     if hlines is None:
         hlines = [h.line for h in doc.headings]
     hs = [h for h in doc.headings[bisect_right(hlines, start) : bisect_right(hlines, end)] if h.level >= 3]
-    for i, h in enumerate(hs):
-        if h.level != 3:
-            continue
-        m = reg.loose_re.match(re.sub(r"^[^A-Za-z0-9]+", "", re.sub(r"[*_`]", "", h.text)).strip())
+    starts = []  # (line, level, text): level 0 for a bold line
+    for h in hs:
+        if h.level == 3 or stype is not None:
+            starts.append((h.line, h.level, h.text))
+    if stype is not None and stype.stop:
+        for ln in range(start + 1, end + 1):
+            text = doc.lines[ln - 1] if ln - 1 < len(doc.lines) else ""
+            if not text.lstrip().startswith("**") or not doc.prose[ln - 1]:
+                continue
+            m = _BOLD_FINDING.match(text)
+            if m and any(m.group("inner").startswith(p + "-") for p in reg.by_prefix):
+                inner, rest = m.group("inner").strip(), m.group("rest").strip()
+                if ":" not in inner:  # **CRIT-1124-004**: Title
+                    inner = f"{inner}: {rest}"
+                elif inner.endswith(":") or rest:  # **CRIT-1124-004:** Title
+                    inner = f"{inner} {rest}"
+                starts.append((ln, 0, inner))
+        starts.sort()
+    found = []
+    for line, level, text in starts:
+        m = reg.loose_re.match(re.sub(r"^[^A-Za-z0-9]+", "", re.sub(r"[*_`]", "", text)).strip())
         if not m:
+            if stype is not None and stype.stop and level != 3 and re.match(rf"^\W*{re.escape(stype.prefix)}\b", _plain(text)):
+                s.malformed.append((line, _plain(text), stype))
             continue
+        found.append((line, level, text, m))
+    for k, (line, level, text, m) in enumerate(found):
         fid = m.group("id")
-        raw = h.text.strip()
+        raw = text.strip()
         title = _plain(raw.split(":", 1)[1]) if ":" in raw else m.group("title").strip()
         block_end = end
-        for k in range(i + 1, len(hs)):
-            if hs[k].level <= 3:
-                block_end = hs[k].line - 1
+        for h in hs:  # the next heading at this level or above ends it (a bold line: any heading)
+            if h.line > line and (level == 0 or h.level <= level):
+                block_end = h.line - 1
                 break
+        if k + 1 < len(found):
+            block_end = min(block_end, found[k + 1][0] - 1)
         ftype = reg.type_of(fid)
-        f = Finding(fid, ftype, title, s.rel, h.line, block_end, stype)
-        _parse_fields(f, doc, h.line + 1, block_end, id_pattern)
+        f = Finding(fid, ftype, title, s.rel, line, block_end, stype)
+        _parse_fields(f, doc, line + 1, block_end, id_pattern)
         if not reg.id_re.match(fid) and stype is None and not any(fid.startswith(p + "-") for p in reg.by_prefix):
             continue  # an H3 such as "### TODO-1: ..." outside any findings section is not ours
         s.findings.append(f)
@@ -600,8 +630,8 @@ def expected_rows(s: Session, reg: Registry) -> list[tuple[FindingType, list[str
     for t in reg.attention:
         ids = []
         for f in s.findings:
-            if (f.type or f.section) is t and f.open and f.id not in seen and _LISTABLE_ID.match(f.id):
-                # (a table-row "ID" of free text cannot be listed in a cell; its finding-format error says why)
+            if (f.type or f.section) is t and f.open and f.id not in seen and reg.id_re.match(f.id):
+                # (a malformed ID, Q-1124-1, or a table-row "ID" of free text is not listed: its finding-format error says why)
                 ids.append(f.id)
                 seen.add(f.id)
         rows.append((t, ids))

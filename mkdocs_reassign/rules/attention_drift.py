@@ -22,6 +22,7 @@ def _check(s, reg, defined, d: list[Diagnostic]) -> None:
         return
     expected = {typ.prefix: ids for typ, ids in expected_rows(s, reg)}
     rows_by_type = {r.type.prefix: r for r in t.rows if r.type is not None}
+    rows_ids = {fid for r in t.rows for fid in r.ids}
     for r in t.rows:
         if r.type is None:
             d.append(Diagnostic(s.rel, r.line, RULE.id, f"row {r.label!r} is not a finding type with an attention row",
@@ -30,9 +31,10 @@ def _check(s, reg, defined, d: list[Diagnostic]) -> None:
     for x in s.findings:
         own.setdefault(x.id, x)
     # possibly decided under a short reference (decision-ref reports that once): listed or not, both are right
+    # ... and so is a listed finding whose ID is malformed (Q-1124-1): its finding-format error is the one diagnostic
     maybe = {}
     for x in s.findings:
-        if not x.decided and x.maybe_decided is not None:
+        if not x.decided and (x.maybe_decided is not None or x.id in rows_ids and not reg.id_re.match(x.id)):
             maybe.setdefault((x.type or x.section).prefix if (x.type or x.section) else "", []).append(x.id)
     for typ in reg.attention:
         want = expected[typ.prefix]
