@@ -160,6 +160,15 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
 
 
 _MISSING = object()
+_ORDER = ("error", "warning", "info", "off")
+
+
+def _severity(rule_severity: str, at_most: str | None) -> str:
+    """The rule's severity, capped for a diagnostic that says how serious it can be (a misspelt front matter key is
+    at most a warning); `off` stays off."""
+    if at_most is None or _ORDER.index(rule_severity) >= _ORDER.index(at_most):
+        return rule_severity
+    return at_most
 
 
 def load_contracts_cached(project: Project, cache: Cache) -> ContractSet:
@@ -338,7 +347,8 @@ def _report(diags: list[Diagnostic], site: Site, project: Project, unreadable: s
     sev.update(opts.severity)
     prefix = project.docs_prefix
     out = [Diagnostic(d.path if d.extra.get("root_path") else prefix + d.path, d.line, d.rule, d.message, d.hint,
-                      sev.get(d.rule, "error"), d.column, d.requirement, d.contract) for d in diags]
+                      _severity(sev.get(d.rule, "error"), d.extra.get("at_most")), d.column, d.requirement, d.contract)
+           for d in diags]
     feats = site.features
     # only docs that can hold a waiver (waivers.apply's own test): it builds a set of keys for every doc it is given
     waivers.apply(out, {rel: fd for rel, fd in feats.items() if fd.doc.comments or (isinstance(fd.doc.front_matter, dict)
