@@ -295,12 +295,21 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_fix(args) -> int:
-    from .commands.fix import fix_code_refs, fix_tables
+    from .commands.fix import fix_code_refs, fix_decision_ids, fix_tables
 
     run = make_run(args)
     if args.code_refs and not run.project.options.source_root:
         raise UsageError("fix --code-refs needs the source_root option (the folder code references point into)")
     rep = run.validate()
+    if getattr(args, "decision_ids", False):  # short references (Q1) in DECISIONS LOG rows -> finding IDs
+        changed, problems = fix_decision_ids(run.project, run.cache, rep, check_only=args.check)
+        for p in problems:
+            print(p, file=sys.stderr)
+        for c in changed:
+            print(("stale: " if args.check else "fixed: ") + c)
+        if not changed and not problems:
+            print("no DECISIONS LOG row names a finding by a short reference that one finding matches")
+        return 2 if problems else 1 if (args.check and changed) else 0
     fix = fix_code_refs if args.code_refs else fix_tables
     changed, problems = fix(run.project, run.cache, rep, check_only=args.check)
     for p in problems:
@@ -356,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 when something would change (for pre-commit)")
     f.add_argument("--code-refs", action="store_true",
                    help="renumber moved code references (rule code-ref) instead of attention tables; needs source_root")
+    f.add_argument("--decision-ids", action="store_true",
+                   help="instead of the tables: write the finding ID for a short reference (Q1) in a DECISIONS LOG row "
+                        "when exactly one finding matches it")
     f.set_defaults(func=cmd_fix)
 
     n = sub.add_parser("new", help="scaffold a feature doc that meets its contract's structure")

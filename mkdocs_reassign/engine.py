@@ -157,10 +157,22 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
                 findings.truth(sessions, reg), reg, contracts, reg_problems, read_problems, project.config_name,
                 os.path.join(project.root, opts.source_root) if opts.source_root else None, project.docs_dir, cache)
     diags.extend(rules.check_site(site))
+    rules.refine(diags, site)
     return _report(diags, site, project, unreadable, cache.generation)
 
 
 _MISSING = object()
+_ORDER = ("error", "warning", "info", "off")
+
+
+def _severity(rule_severity: str, extra: dict) -> str:
+    """The rule's severity, capped for a diagnostic that says how serious it can be: a misspelt front matter key
+    is at most a warning (``at_most``), a note is at most what it says (``severity``: a contract's ``elsewhere``,
+    code-ref's freshness notes); `off` stays off."""
+    at_most = (extra.get("severity") or extra.get("at_most")) if extra else None
+    if at_most is None or _ORDER.index(rule_severity) >= _ORDER.index(at_most):
+        return rule_severity
+    return at_most
 
 
 def load_contracts_cached(project: Project, cache: Cache) -> ContractSet:
@@ -351,8 +363,8 @@ def _report(diags: list[Diagnostic], site: Site, project: Project, unreadable: s
     prefix = project.docs_prefix
     # a diagnostic may carry its own default severity (code-ref's freshness notes are info): "off" still wins
     out = [Diagnostic(d.path if d.extra.get("root_path") else prefix + d.path, d.line, d.rule, d.message, d.hint,
-                      d.extra["severity"] if "severity" in d.extra and sev.get(d.rule) != "off" else sev.get(d.rule, "error"),
-                      d.column, d.requirement, d.contract) for d in diags]
+                      _severity(sev.get(d.rule, "error"), d.extra), d.column, d.requirement, d.contract)
+            for d in diags]
     feats = site.features
     # only docs that can hold a waiver (waivers.apply's own test): it builds a set of keys for every doc it is given
     waivers.apply(out, {rel: fd for rel, fd in feats.items() if fd.doc.comments or (isinstance(fd.doc.front_matter, dict)

@@ -8,7 +8,7 @@ import os
 import re
 from collections import Counter
 
-from .model.diagnostics import Diagnostic
+from .model.diagnostics import Diagnostic, normalise_fingerprint
 from .rules import RULES
 from .rules import waiver as rule
 
@@ -235,7 +235,7 @@ def read_baseline(path: str) -> Counter:
         raise ValueError(f"baseline {path} has no list of diagnostic fingerprints ({hint})")
     if data.get("version", 1) != 1:
         raise ValueError(f"baseline {path} has version {data.get('version')!r}; this mkdocs-reassign reads version 1")
-    return Counter(data["diagnostics"])
+    return Counter(normalise_fingerprint(fp) for fp in data["diagnostics"])
 
 
 def apply_baseline(diags: list[Diagnostic], baseline) -> None:

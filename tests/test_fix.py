@@ -239,3 +239,61 @@ def test_fix_leaves_no_site(project):
     (project / SESSION).write_bytes(_stale(ORIGINAL))
     cli("fix", cwd=project)
     assert not (project / "site").exists()
+
+
+# ------------------------------------------------------------------ fix --decision-ids
+
+_DECIDED_SESSION = (
+    "# Documentation Session: May 12, 2026\n\n"
+    "## ⚠️ NEEDS YOUR ATTENTION\n\n| Type | Count | IDs |\n|------|-------|-----|\n"
+    "| 🟡 **Questions** | 1 | Q-0512-002 |\n\n"
+    "## 🟡 QUESTIONS FOR HUMAN (Need Your Input)\n\n"
+    "### Q-0512-001: reassignVisitors() ignores pool-based routing\n**Asked by:** Doc Agent 1\n**Feature:** P4\n"
+    "**Current Behavior:** Any agent.\n**Why I'm Asking:** Pools.\n\n**YOUR ANSWER:**\n- [ ] Route within the pool\n\n"
+    "### Q-0512-002: Should the grace period differ for mobile agents?\n**Asked by:** Doc Agent 1\n**Feature:** P4\n"
+    "**Current Behavior:** Ten seconds.\n**Why I'm Asking:** Mobile drops.\n\n**YOUR ANSWER:**\n- [ ] Keep one\n\n"
+    "## DECISIONS LOG\n\n| Time | ID | Question/Issue | Decision |\n|------|----|----------------|----------|\n"
+    "| 10:02 | Q1 | Pool routing during reassignment — « équipe » | Route within the pool |\n"
+    "| 10:40 | Q5-new | Billing seat rounding | Round up |\n"
+)
+
+
+def _decided_project(tmp_path: Path, variant) -> tuple[Path, bytes]:
+    project = tmp_path / "dec"
+    (project / "docs" / "findings").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - reassign:\n      severity:\n        unknown-feature: 'off'\n",
+                                        encoding="utf-8")
+    data = variant(_DECIDED_SESSION.encode())
+    (project / "docs/findings/session-2026-05-12.md").write_bytes(data)
+    return project, data
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS.values()), ids=list(VARIANTS))
+def test_fix_decision_ids_rewrites_only_the_short_reference(tmp_path, variant):
+    project, before = _decided_project(tmp_path, variant)
+    path = project / "docs/findings/session-2026-05-12.md"
+    # the plain fix leaves the table alone: Q-0512-001 is possibly decided as Q1, so it is not added
+    assert cli("fix", "--check", cwd=project).returncode == 0
+    r = cli("fix", "--decision-ids", "--check", cwd=project)
+    assert r.returncode == 1 and path.read_bytes() == before
+    r = cli("fix", "--decision-ids", cwd=project)
+    assert r.returncode == 0, r.stderr
+    assert "Q1 -> Q-0512-001" in r.stdout
+    # Q5-new matches no finding: left as it is; every other byte stays
+    assert path.read_bytes() == before.replace(b"| Q1 |", b"| Q-0512-001 |")
+    assert not _temp_files(project)
+    assert cli("fix", "--decision-ids", "--check", cwd=project).returncode == 0
+
+
+def test_fix_decision_ids_refuses_a_file_changed_after_the_check(tmp_path):
+    from mkdocs_reassign.commands.fix import fix_decision_ids
+
+    project, before = _decided_project(tmp_path, lambda b: b)
+    path = project / "docs/findings/session-2026-05-12.md"
+    checker, rep = _checker(project)
+    edited = before + b"\nA line typed meanwhile.\n"
+    path.write_bytes(edited)
+    changed, problems = fix_decision_ids(checker.project, checker.cache, rep)
+    assert changed == [] and len(problems) == 1 and "changed on disk" in problems[0]
+    assert path.read_bytes() == edited

@@ -180,3 +180,60 @@ def fix_code_refs(project, cache, rep: Report, check_only: bool = False) -> tupl
             problems.append(f"{display}: {err}")
             changed.pop()
     return changed, problems
+
+
+# ---------------------------------------------------------------- fix --decision-ids
+
+
+def fix_decision_ids(project, cache, rep: Report, check_only: bool = False) -> tuple[list[str], list[str]]:
+    """Write the finding ID in place of a short reference (`Q1`) in a DECISIONS LOG row, where exactly one finding
+    matches it by title (decision-ref's "probably"). Return (changes, problems); a change reads "path:line: Q1 -> ID".
+
+    Byte-preserving like fix: only the reference's characters change; the write is atomic and refused when the
+    file changed since it was checked."""
+    changes, problems = [], []
+    for s in rep.sessions:
+        refs = [r for r in s.short_refs if r.source == "log" and r.how == "title" and r.match is not None]
+        if not refs:
+            continue
+        display = rep.docs_prefix + s.rel
+        path = os.path.join(project.docs_dir, s.rel)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            problems.append(f"{display}: cannot read: {e.strerror or e}")
+            continue
+        checked = _checked_digest(cache, s.rel)
+        if checked is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != checked:
+            problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
+            continue
+        bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+        lines = _split(data[len(bom):])
+        done = []
+        for r in refs:
+            i = r.line - 1
+            try:
+                seen = lines[i].decode("utf-8").rstrip("\r\n") if i < len(lines) else None
+            except UnicodeDecodeError:
+                seen = None
+            if seen is None or seen != s.doc.lines[i]:
+                problems.append(f"{display}:{r.line}: cannot locate {r.ref} safely; nothing written for it")
+                continue
+            token = re.compile(rb"(?<![A-Za-z0-9-])" + re.escape(r.ref.encode("utf-8")) + rb"(?![A-Za-z0-9-])")
+            hits = token.findall(lines[i])
+            if len(hits) != 1:
+                problems.append(f"{display}:{r.line}: {r.ref} occurs {len(hits)} times in the row; nothing written for it")
+                continue
+            lines[i] = token.sub(r.match.id.encode("utf-8"), lines[i], count=1)
+            done.append(f"{display}:{r.line}: {r.ref} -> {r.match.id}")
+        if not done:
+            continue
+        new = bom + b"".join(lines)
+        if not check_only:
+            err = write_if_unchanged(path, data, new)
+            if err:
+                problems.append(f"{display}: {err}")
+                continue
+        changes.extend(done)
+    return changes, problems

@@ -10,8 +10,34 @@ from . import UsageError
 from ..model.ids import is_feature_id
 
 
+# Letters NFKD does not split into an ASCII letter and marks, and Cyrillic (a common script for these teams).
+_TRANSLIT = {
+    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i", "ŋ": "ng",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i", "й": "i",
+    "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
+    "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    "є": "ie", "і": "i", "ї": "i", "ґ": "g",
+}
+
+
 def slugify(name: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """A file name from a feature name: ASCII where the script allows (`Résumé` -> `resume`, `Ведение звонков` ->
+    `vedenie-zvonkov`), else the name's own letters (`座席管理` stays readable), words joined by `-`."""
+    import unicodedata
+
+    out = []
+    for ch in unicodedata.normalize("NFKD", name.casefold()):
+        if unicodedata.category(ch).startswith("M"):
+            continue  # the accent of an NFKD-split letter
+        if ch.isascii():
+            out.append(ch if ch.isalnum() else "-")
+        elif ch in _TRANSLIT:
+            out.append(_TRANSLIT[ch])
+        elif ch.isalnum():
+            out.append(ch)  # CJK and other scripts: kept, so the slug stays readable
+        else:
+            out.append("-")
+    s = re.sub(r"-{2,}", "-", unicodedata.normalize("NFC", "".join(out))).strip("-")
     return s or "feature"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info", "off")
@@ -36,8 +37,10 @@ class Diagnostic:
         return f"{loc}: {self.severity}: {self.rule}: {self.message}{hint}"
 
     def fingerprint(self) -> str:
-        """Stable identity for baselines: survives line moves, not message changes."""
-        return f"{self.path}|{self.rule}|{self.requirement or ''}|{self.message}"
+        """Stable identity for baselines: path, rule, requirement and the message without what it says about
+        neighbouring text (`expected before "X"`, what a root cause breaks elsewhere), so that fixing one gap
+        does not change another's fingerprint. Survives line moves, not a change of the defect itself."""
+        return f"{self.path}|{self.rule}|{self.requirement or ''}|{stable_message(self.message)}"
 
     def to_json(self) -> dict:
         d = {
@@ -59,3 +62,17 @@ class Diagnostic:
 
 def at_least(severity: str, threshold: str) -> bool:
     return _RANK.get(severity, 3) <= _RANK.get(threshold, 3)
+
+
+# Context in a message that depends on other text than the defect's own: left out of fingerprints.
+_CONTEXT = re.compile(r' \(expected before "[^"]*"\)|; this breaks .*$')
+
+
+def stable_message(message: str) -> str:
+    return _CONTEXT.sub("", message)
+
+
+def normalise_fingerprint(fp: str) -> str:
+    """An older baseline's fingerprint (full message) as this version computes it: old baselines keep working."""
+    parts = fp.split("|", 3)  # path|rule|requirement|message (a message may hold "|" itself)
+    return "|".join(parts[:3] + [stable_message(parts[3])]) if len(parts) == 4 else fp

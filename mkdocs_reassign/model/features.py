@@ -7,6 +7,7 @@ the rules in ``rules/`` turn what it found into diagnostics.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..markdown import ScannedDoc, Section
@@ -32,6 +33,7 @@ class FeatureDoc:
     gaps: list = field(default_factory=list)  # coverage.Gap: what the contract asks and the doc lacks
     results: list[ReqResult] = field(default_factory=list)
     pending_related: list[tuple[Requirement, list[Section]]] = field(default_factory=list)
+    stated_id: tuple[int, str, str] | None = None  # (line, ID, text) of a "Feature ID: D3" line, when the H1 lacks the ID
     _words: WordIndex | None = None
     _by_norm: dict | None = field(default=None, repr=False, compare=False)  # heading name -> sections, while checking
 
@@ -87,6 +89,28 @@ def identity_of(doc: ScannedDoc, id_pattern: str) -> tuple[Identity, list[tuple[
     return Identity(h1_ident.id, _title(fm, h1_ident), h1_ident.source, h1_ident.ticket), problems
 
 
+_STATED = {}
+
+
+def stated_id(doc: ScannedDoc, id_pattern: str) -> tuple[int, str, str] | None:
+    """An ID the doc states outside its H1 ("*Feature ID: D3 - Name*" in a footer, "**Feature ID**: V2"):
+    (line, ID, the line as read), or None. Only prose lines count (not code, not comments)."""
+    rx = _STATED.get(id_pattern)
+    if rx is None:
+        rx = _STATED[id_pattern] = re.compile(r"^\s*(?:[-+>|]\s*)*(?i:feature\s+id)\s*[:=\-–—]?\s*(?P<id>(?:" + id_pattern
+                                              + r"))(?![A-Za-z0-9-])")
+    for i, text in enumerate(doc.lines):
+        if "ID" not in text and "id" not in text.lower():
+            continue
+        if not doc.prose[i] or i < doc.fm_end:
+            continue
+        plain = re.sub(r"[*_`]", "", text)
+        m = rx.match(plain)
+        if m and is_feature_id(m.group("id"), id_pattern):
+            return i + 1, m.group("id"), plain.strip().strip("|").strip()
+    return None
+
+
 def _title(fm: dict, ident: Identity | None) -> str:
     t = fm.get("title")
     if isinstance(t, str) and t.strip():
@@ -102,6 +126,8 @@ def analyze(rel: str, doc: ScannedDoc, contracts: ContractSet, options) -> Featu
     contract, reason = contracts.select(fm_contract, ident.id, rel, options.default_contract)
     fd = FeatureDoc(rel, doc, ident, contract, reason, fm)
     fd.id_problems = problems
+    if ident.id is None:
+        fd.stated_id = stated_id(doc, options.id_pattern)
     if contract is None:
         known = ", ".join(sorted(contracts.contracts))
         if fm_contract:

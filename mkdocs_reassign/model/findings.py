@@ -136,10 +136,33 @@ class Finding:
     decided: bool = False
     decided_at: int | None = None
     from_table: bool = False
+    maybe_decided: str | None = None  # "Q1 at line 210": a short reference in the DECISIONS LOG or a status line probably names it
+
+    @property
+    def open(self) -> bool:
+        """Open for the attention table: not decided, and not possibly decided under a short reference."""
+        return not self.decided and self.maybe_decided is None
 
     @property
     def anchor(self) -> str:
         return "finding-" + self.id.lower()
+
+
+@dataclass
+class ShortRef:
+    """A DECISIONS LOG row or status-line entry naming a finding by a short ordinal (`Q1`, `Q5-new`, `CRIT2`)."""
+
+    ref: str
+    type: FindingType
+    number: int
+    line: int
+    source: str  # "log" or "status"
+    text: str  # the row's words about the finding ("" on a status line)
+    ticked: bool  # the entry records a decision (a log row; a status entry followed by a check mark)
+    match: Finding | None = None
+    how: str = ""  # "title" (by title similarity, unique) or "position" (the Nth finding of the type), "" when none
+    score: float = 0.0
+    others: list[Finding] = field(default_factory=list)  # as likely as match (then fix does not rewrite it)
 
 
 @dataclass
@@ -167,6 +190,8 @@ class Session:
     attention: AttentionTable | None = None
     marker_line: int | None = None  # <!-- reassign:attention -->
     decisions: dict[str, int] = field(default_factory=dict)
+    short_refs: list[ShortRef] = field(default_factory=list)
+    malformed: list = field(default_factory=list)  # (line, text, type): looks like a finding of a stop type, is not one
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -304,9 +329,13 @@ def parse_session(rel: str, doc: ScannedDoc, reg: Registry, id_pattern: str) -> 
         if "decisions log" in norm or norm == "decisions":
             for header, rows, _f, _l in _tables(doc, sec.start + 1, own_end):
                 for line, cells in rows:
+                    named = False
                     for cell in cells:
                         for fid in reg.cite_re.findall(_plain(cell)):
                             s.decisions.setdefault(fid, line)
+                            named = True
+                    if not named:
+                        _log_short_ref(s, header, line, cells, reg)
             continue
         stype = reg.section_type(norm) if sec.heading.level == 2 else None
         _parse_blocks(s, doc, sec.start, own_end, stype, reg, id_pattern, hlines)
@@ -318,7 +347,108 @@ def parse_session(rel: str, doc: ScannedDoc, reg: Registry, id_pattern: str) -> 
         if not f.decided and f.id in s.decisions:
             f.decided = True
             f.decided_at = s.decisions[f.id]
+    _status_short_refs(s, doc, reg)
+    _match_short_refs(s)
     return s
+
+
+# ---------------------------------------------------------------- decisions as teams record them
+
+_SHORT_CACHE: dict = {}
+_STOP = frozenset("""a an the of to in on for is are be should we it its this that by from at as and or with during when
+what how does do not no yes will can if than then into via per vs""".split())
+_TEXT_COLS = ("question/issue", "question", "issue", "item", "topic", "title", "subject", "what", "question issue")
+_TICK = re.compile(r"^\s*(?:✅|✔️?|☑️?|\[[xX]\]|done\b|decided\b|answered\b)", re.I)
+
+
+def _short_res(reg: Registry):
+    key = tuple(sorted(reg.by_prefix))
+    hit = _SHORT_CACHE.get(key)
+    if hit is None:
+        prefixes = "|".join(sorted((re.escape(p) for p in reg.by_prefix), key=len, reverse=True))
+        whole = re.compile(rf"^(?P<p>{prefixes})(?P<n>[0-9]{{1,3}})(?P<suf>-[A-Za-z]{{1,8}})?$")
+        token = re.compile(rf"(?<![A-Za-z0-9-])(?P<p>{prefixes})(?P<n>[0-9]{{1,3}})(?P<suf>-[A-Za-z]{{1,8}})?(?![A-Za-z0-9-])")
+        hit = _SHORT_CACHE[key] = (whole, token)
+    return hit
+
+
+def _log_short_ref(s: Session, header: list[str], line: int, cells: list[str], reg: Registry) -> None:
+    whole, _token = _short_res(reg)
+    plain = [_plain(c) for c in cells]
+    for k, cell in enumerate(plain):
+        m = whole.match(cell)
+        if not m:
+            continue
+        cols = [norm_key(_plain(h)).replace(" ", "/") for h in header]
+        text_cols = [i for i, c in enumerate(cols) if c in _TEXT_COLS or c.replace("/", " ") in _TEXT_COLS]
+        words = [plain[i] for i in text_cols if i < len(plain) and i != k] or \
+                [c for i, c in enumerate(plain) if i != k and not re.fullmatch(r"[0-9:.\s/-]*", c)]
+        s.short_refs.append(ShortRef(cell, reg.by_prefix[m.group("p")], int(m.group("n")), line, "log", " ".join(words), True))
+        return
+
+
+def _status_short_refs(s: Session, doc: ScannedDoc, reg: Registry) -> None:
+    """`**Status:** Q1 ✅ Q2 ✅ ...`: each short reference on a status line (one not already in the log)."""
+    _whole, token = _short_res(reg)
+    seen = {r.ref for r in s.short_refs}
+    for i, text in enumerate(doc.lines):
+        if "tatus" not in text or not doc.prose[i] or text.lstrip().startswith("|"):
+            continue
+        plain = _plain(text)
+        m = re.match(r"^\W*status\s*:\s*", plain, re.I)
+        if not m:
+            continue
+        rest = plain[m.end():]
+        for t in token.finditer(rest):
+            ref = t.group(0)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            ticked = bool(_TICK.match(rest[t.end():]))
+            s.short_refs.append(ShortRef(ref, reg.by_prefix[t.group("p")], int(t.group("n")), i + 1, "status", "", ticked))
+
+
+def title_words(text: str) -> set[str]:
+    from ..text.words import stem, tokens
+
+    return {stem(t[0]) for t in tokens(text) if t[0].casefold() not in _STOP and not t[0].isdigit()}
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two titles are: the Dice coefficient of their word stems (stop words left out), where two
+    stems count as the same word when difflib finds them close (a typo, a suffix the stemmer left)."""
+    import difflib
+
+    wa, wb = title_words(a), title_words(b)
+    if not wa or not wb:
+        return 0.0
+    common = sum(1 for w in wa if w in wb or difflib.get_close_matches(w, wb, n=1, cutoff=0.85))
+    return 2 * common / (len(wa) + len(wb))
+
+
+LIKELY = 0.3  # a title this similar to a short reference's words is "probably" the finding it names
+_MARGIN = 0.1  # ... when no other finding of the type comes within this of it
+
+
+def _match_short_refs(s: Session) -> None:
+    for r in s.short_refs:
+        cands = [f for f in s.findings if (f.type or f.section) is r.type and _LISTABLE_ID.match(f.id)]
+        if not cands:
+            continue
+        if r.text:
+            scored = sorted(((similarity(r.text, f.title), k, f) for k, f in enumerate(cands)), key=lambda x: (-x[0], x[1]))
+            best = scored[0]
+            if best[0] >= LIKELY:
+                r.match, r.how, r.score = best[2], "title", best[0]
+                r.others = [f for sc, _k, f in scored[1:] if sc > best[0] - _MARGIN]
+                if r.others:
+                    r.how = "title-tie"
+        if r.match is None and not r.text:  # a bare "Q1 ✅": the Nth finding of the type, by position only
+            blocks = [f for f in cands if not f.from_table] or cands
+            if 1 <= r.number <= len(blocks):
+                r.match, r.how = blocks[r.number - 1], "position"
+        if r.match is not None and r.ticked and r.how != "title-tie" and not r.match.decided and r.match.maybe_decided is None:
+            r.match.maybe_decided = f"{r.ref} at line {r.line}"
 
 
 def _parse_attention(doc: ScannedDoc, start: int, end: int, reg: Registry) -> AttentionTable:
@@ -340,29 +470,58 @@ def _parse_attention(doc: ScannedDoc, start: int, end: int, reg: Registry) -> At
     return AttentionTable(start, 0, 0, [])
 
 
+_BOLD_FINDING = re.compile(r"^\s*\*\*(?P<inner>[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?\s*:?[^*]*)\*\*\s*:?\s*(?P<rest>.*)$")
+
+
 def _parse_blocks(s: Session, doc: ScannedDoc, start: int, end: int, stype: FindingType | None, reg: Registry, id_pattern: str,
                   hlines: list[int] | None = None) -> None:
+    """Findings written as `### ID: Title` blocks; under a findings section also at any deeper heading level
+    (`#### CRIT-...`) and, under a section of a type that stops CI (CRITICAL), as a bold line
+    (`**CRIT-1124-004**: Title`): a critical is a finding or a finding-format error, never ignored."""
     # headings are in line order: bisect to this section's (a scan per section is quadratic)
     if hlines is None:
         hlines = [h.line for h in doc.headings]
     hs = [h for h in doc.headings[bisect_right(hlines, start) : bisect_right(hlines, end)] if h.level >= 3]
-    for i, h in enumerate(hs):
-        if h.level != 3:
-            continue
-        m = reg.loose_re.match(re.sub(r"^[^A-Za-z0-9]+", "", re.sub(r"[*_`]", "", h.text)).strip())
+    starts = []  # (line, level, text): level 0 for a bold line
+    for h in hs:
+        if h.level == 3 or stype is not None:
+            starts.append((h.line, h.level, h.text))
+    if stype is not None and stype.stop:
+        for ln in range(start + 1, end + 1):
+            text = doc.lines[ln - 1] if ln - 1 < len(doc.lines) else ""
+            if not text.lstrip().startswith("**") or not doc.prose[ln - 1]:
+                continue
+            m = _BOLD_FINDING.match(text)
+            if m and any(m.group("inner").startswith(p + "-") for p in reg.by_prefix):
+                inner, rest = m.group("inner").strip(), m.group("rest").strip()
+                if ":" not in inner:  # **CRIT-1124-004**: Title
+                    inner = f"{inner}: {rest}"
+                elif inner.endswith(":") or rest:  # **CRIT-1124-004:** Title
+                    inner = f"{inner} {rest}"
+                starts.append((ln, 0, inner))
+        starts.sort()
+    found = []
+    for line, level, text in starts:
+        m = reg.loose_re.match(re.sub(r"^[^A-Za-z0-9]+", "", re.sub(r"[*_`]", "", text)).strip())
         if not m:
+            if stype is not None and stype.stop and level != 3 and re.match(rf"^\W*{re.escape(stype.prefix)}\b", _plain(text)):
+                s.malformed.append((line, _plain(text), stype))
             continue
+        found.append((line, level, text, m))
+    for k, (line, level, text, m) in enumerate(found):
         fid = m.group("id")
-        raw = h.text.strip()
+        raw = text.strip()
         title = _plain(raw.split(":", 1)[1]) if ":" in raw else m.group("title").strip()
         block_end = end
-        for k in range(i + 1, len(hs)):
-            if hs[k].level <= 3:
-                block_end = hs[k].line - 1
+        for h in hs:  # the next heading at this level or above ends it (a bold line: any heading)
+            if h.line > line and (level == 0 or h.level <= level):
+                block_end = h.line - 1
                 break
+        if k + 1 < len(found):
+            block_end = min(block_end, found[k + 1][0] - 1)
         ftype = reg.type_of(fid)
-        f = Finding(fid, ftype, title, s.rel, h.line, block_end, stype)
-        _parse_fields(f, doc, h.line + 1, block_end, id_pattern)
+        f = Finding(fid, ftype, title, s.rel, line, block_end, stype)
+        _parse_fields(f, doc, line + 1, block_end, id_pattern)
         if not reg.id_re.match(fid) and stype is None and not any(fid.startswith(p + "-") for p in reg.by_prefix):
             continue  # an H3 such as "### TODO-1: ..." outside any findings section is not ours
         s.findings.append(f)
@@ -462,14 +621,15 @@ def truth(sessions: list[Session], reg: Registry) -> dict[str, Finding]:
 
 
 def expected_rows(s: Session, reg: Registry) -> list[tuple[FindingType, list[str]]]:
-    """The correct attention table of a session: open findings per type with a row."""
+    """The correct attention table of a session: open findings per type with a row (a finding possibly decided
+    under a short reference is left out: `fix` does not add it; attention-drift accepts it listed or not)."""
     rows = []
     seen = set()
     for t in reg.attention:
         ids = []
         for f in s.findings:
-            if (f.type or f.section) is t and not f.decided and f.id not in seen and _LISTABLE_ID.match(f.id):
-                # (a table-row "ID" of free text cannot be listed in a cell; its finding-format error says why)
+            if (f.type or f.section) is t and f.open and f.id not in seen and reg.id_re.match(f.id):
+                # (a malformed ID, Q-1124-1, or a table-row "ID" of free text is not listed: its finding-format error says why)
                 ids.append(f.id)
                 seen.add(f.id)
         rows.append((t, ids))

@@ -5,7 +5,9 @@ A rule module declares ``RULE`` (its ID, the scopes it checks, default severity,
 
 * ``check_doc(fd)``: one feature doc and its contract (``model.features.FeatureDoc``);
 * ``check_session(session, registry)``: one findings session file (``model.findings.Session``);
-* ``check_site(site)``: what needs the whole site (``engine.Site``: every doc, session, ID and file).
+* ``check_site(site)``: what needs the whole site (``engine.Site``: every doc, session, ID and file);
+* optionally ``refine(diags, site)``: complete, in place, diagnostics that need the whole site (feature-id names
+  the links and findings that a doc without an ID breaks).
 
 Doc and session results are cached per file content during serve; site rules run on every check.
 Severity, waivers, the baseline and display paths are not a rule's business: the engine applies them
@@ -42,7 +44,8 @@ class Rule:
 _MODULES = (
     "feature_id", "front_matter", "required_section", "section_order", "required_topic", "diagram",
     "related_feature", "broken_link", "link_id_mismatch", "unknown_finding", "finding_format", "duplicate_finding",
-    "unknown_feature", "source_ref", "code_ref", "attention_drift", "open_critical", "contract", "read_error", "waiver",
+    "unknown_feature", "source_ref", "code_ref", "attention_drift", "decision_ref", "open_critical", "contract", "read_error",
+    "waiver",
 )
 
 # The order rules run in, where it differs: a doc's own problems (front matter, then its ID, then its choice of
@@ -82,6 +85,16 @@ def check_site(site) -> list:
     for check in SITE_CHECKS:
         out.extend(check(site))
     return out
+
+
+REFINES = tuple(m.refine for m in MODULES.values() if hasattr(m, "refine"))
+
+
+def refine(diags: list, site) -> None:
+    """Let a rule complete, in place, diagnostics that need the whole site (a root cause naming its dependents),
+    keeping their place in the report (replacing entries with copies: never mutating cached ones)."""
+    for r in REFINES:
+        r(diags, site)
 
 
 def table() -> list[tuple[str, str, str, str]]:

@@ -6,6 +6,7 @@ import posixpath
 
 from ..model.diagnostics import Diagnostic
 from . import Rule
+from .link_id_mismatch import where_is
 
 RULE = Rule("broken-link", ("site",), "error", "a relative link's target does not exist (or is a directory)")
 
@@ -31,8 +32,12 @@ def check_site(site) -> list[Diagnostic]:
                                       "fix that file first: see its read-error", column=link.col))
             elif r.status == "missing":
                 hint = "fix the path or remove the link"
-                for fid in r.named:
-                    if fid in site.registry:
-                        hint = f"{fid} is {posixpath.relpath(site.registry[fid], here)}"
+                if r.named:  # one diagnostic for the link: no link-id-mismatch besides it
+                    parts = []
+                    for fid in r.named:
+                        w = where_is(site, rel, fid)
+                        parts.append(f"{fid}, {w}" if w else f"{fid}, which no doc declares")
+                    hint = "link text names " + "; ".join(parts) + ("; fix the path" if any("declares" not in p for p in parts)
+                                                                      else "; fix the path or remove the link")
                 out.append(Diagnostic(rel, link.line, RULE.id, f"link target {link.dest!r} does not exist", hint, column=link.col))
     return out

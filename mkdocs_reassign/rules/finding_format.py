@@ -25,4 +25,9 @@ def check_session(s, reg) -> list[Diagnostic]:
             if norm_key(k) not in f.fields and not alias_present(k, f.fields):
                 d.append(Diagnostic(s.rel, f.line, RULE.id, f"{f.id} lacks the **{k}:** field",
                                     f"{ftype.label} findings need {', '.join('**' + r + ':**' for r in ftype.required)}"))
+    for line, text, stype in s.malformed:  # under CRITICAL: never silent on something that reads like a critical
+        title = text.split(":", 1)[1].strip() if ":" in text else text
+        d.append(Diagnostic(s.rel, line, RULE.id, f"{text!r} looks like a {stype.label} finding but has no <TYPE>-<SCOPE>-<NNN> ID",
+                            f"write it as ### {stype.prefix}-<MMDD>-<NNN>: {title[:60]}"))
+    d.sort(key=lambda x: x.line)
     return d

@@ -26,17 +26,55 @@ def check_doc(fd) -> list[Diagnostic]:
     if not isinstance(fm, dict):
         return [Diagnostic(rel, 2, RULE.id, f"front matter is a {type(fm).__name__}, not a mapping",
                            "write key: value pairs between the --- lines")]
+    out = _misspelt_keys(fd)
     if _quick_valid(fm, "feature-doc.schema.json"):
-        return []  # valid for sure: no need for jsonschema (its import and its validation cost more than the rest of a doc)
-    out = []
-    for e in sorted(validator("feature-doc.schema.json").iter_errors(fm), key=lambda e: [str(p) for p in e.absolute_path]):
+        return out  # valid for sure: no need for jsonschema (its import and its validation cost more than the rest of a doc)
+    seen: set[str] = set()
+    id_line = {line for line, _m, _h in fd.id_problems}
+    errors = sorted(validator("feature-doc.schema.json").iter_errors(fm), key=lambda e: ([str(p) for p in e.absolute_path], _rank(e)))
+    for e in errors:
         path = list(e.absolute_path)
         key = str(path[0]) if path else ""
         line = doc.fm_lines.get(key, 2)
+        # One value, one diagnostic: the first error of each key (`status: 3` is not a string AND not in the enum);
+        # none for a value another rule reports (an invalid id is feature-id's, a waiver is the waiver rule's).
+        if key in seen or key == "waive" or (key == "id" and line in id_line):
+            continue
+        seen.add(key)
         where = "/".join(str(p) for p in path) or "front matter"
         msg = e.message if len(e.message) < 160 else e.message[:157] + "..."
         out.append(Diagnostic(rel, line, RULE.id, f"{where}: {msg}", "see schemas/feature-doc.schema.json"))
     return out
+
+
+def _rank(e) -> int:
+    """Which of a value's errors to show: its type first (then an enum or a length means little)."""
+    return 0 if e.validator == "type" else 1
+
+
+def _misspelt_keys(fd) -> list[Diagnostic]:
+    """A key the schema does not know but that is close to one it does (`contarct:`, `staus:`) is probably a typo:
+    its value is silently ignored. The schema allows other keys (MkDocs and themes read their own), so a key close
+    to none is not reported; a misspelt one is a warning, whatever the rule's severity (at most that severity)."""
+    import difflib
+
+    props = list(_schema_properties("feature-doc.schema.json"))
+    fm = fd.doc.front_matter
+    out = []
+    for key in fm:
+        if not isinstance(key, str) or key in props:
+            continue
+        close = difflib.get_close_matches(key.lower(), props, n=1, cutoff=0.75)
+        if close:
+            out.append(Diagnostic(fd.rel, fd.doc.fm_lines.get(key, 2), RULE.id,
+                                  f"unknown key {key!r}: did you mean {close[0]!r}?",
+                                  f"rename it to {close[0]}: as written, its value is ignored", extra={"at_most": "warning"}))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _schema_properties(schema_name: str) -> tuple[str, ...]:
+    return tuple((load_schema(schema_name).get("properties") or {}))
 
 
 def check_session(s, _registry) -> list[Diagnostic]:

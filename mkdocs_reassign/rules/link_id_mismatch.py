@@ -11,27 +11,48 @@ RULE = Rule("link-id-mismatch", ("site",), "error", "link text names an ID that 
 
 
 def check_site(site) -> list[Diagnostic]:
+    """Only links to an existing feature doc that declares another ID: a missing target is one broken-link (whose
+    hint names the doc that declares the ID), a target whose H1 lacks its ID is that doc's feature-id diagnostic."""
     out = []
-    features, registry = site.features, site.registry
+    features = site.features
     for rel, refs in site.link_refs:
         for r in refs:
-            if r.status in ("directory", "unreadable") or not r.named:
+            if r.status != "ok" or not r.named:
                 continue
-            target = r.target if r.status == "ok" else None
+            tfd = features.get(r.target)
+            if tfd is None or tfd.id is None:
+                continue  # not a feature doc (nothing declares or denies the ID), or the root cause is its feature-id
             link = r.link
             for fid in r.named:
-                tfd = features.get(target) if target else None
-                if tfd is not None and tfd.id == fid:
+                if tfd.id == fid:
                     continue
-                if target is not None and tfd is None:
-                    continue  # not a feature doc: nothing declares or denies the ID
-                where = registry.get(fid)
-                hint = f"{fid} is declared by {posixpath.relpath(where, posixpath.dirname(rel) or '.')}" if where else f"no doc declares {fid}"
-                if target is None:
-                    msg = f"link text names {fid} but its target {link.dest!r} does not exist"
-                elif tfd.id:
-                    msg = f"link text names {fid} but {target} declares {tfd.id}"
-                else:
-                    msg = f"link text names {fid} but {target} declares no feature ID"
-                out.append(Diagnostic(rel, link.line, RULE.id, msg, hint + "; the target doc's own ID is the truth", column=link.col))
+                out.append(Diagnostic(rel, link.line, RULE.id, f"link text names {fid} but {r.target} declares {tfd.id}",
+                                      declared_hint(site, rel, fid) + "; the target doc's own ID is the truth", column=link.col))
     return out
+
+
+def declared_hint(site, rel: str, fid: str) -> str:
+    """Where the ID a link's text names lives, relative to the linking doc."""
+    w = where_is(site, rel, fid)
+    return f"no doc declares {fid}" if w is None else f"{fid} is {w}"
+
+
+def where_is(site, rel: str, fid: str) -> str | None:
+    """"declared by <doc>" / "stated by <doc>, whose H1 lacks it" (relative to rel), or None."""
+    here = posixpath.dirname(rel) or "."
+    where = site.registry.get(fid)
+    if where:
+        return f"declared by {posixpath.relpath(where, here)}"
+    stated = _stated(site).get(fid)
+    if stated:
+        fd = site.features[stated]
+        if fd.stated_id:
+            return f"stated by {posixpath.relpath(stated, here)}, whose H1 lacks it"
+        return f"what links call {posixpath.relpath(stated, here)}, whose H1 lacks an ID"
+    return None
+
+
+def _stated(site) -> dict[str, str]:
+    from .feature_id import stated
+
+    return stated(site)
