@@ -23,7 +23,7 @@ from .markdown import scan as _scan
 from .memory import HeadLines
 from .model import features, findings
 from .model.contracts import ContractSet, load_contracts
-from .model.diagnostics import Diagnostic
+from .model.diagnostics import Diagnostic, at_least
 from .model.links import all_dirs, resolve_links
 from .options import Options, matches_any
 from .sources import MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, read_source, symlink_loops, walk_docs
@@ -329,6 +329,16 @@ def _cites(rel: str, fd, reg, cache: Cache) -> list[tuple[int, str]]:
 # ------------------------------------------------------------------ the report
 
 
+def _severity(d: Diagnostic, sev: dict[str, str]) -> str:
+    """The rule's severity (options over defaults); a contract may set a lower one for a note (``elsewhere``),
+    never above the rule's and never back on when the rule is off."""
+    s = sev.get(d.rule, "error")
+    own = d.extra.get("severity") if d.extra else None
+    if own and s != "off" and at_least(s, own):
+        return own
+    return s
+
+
 def _report(diags: list[Diagnostic], site: Site, project: Project, unreadable: set[str], link_gen: int) -> Report:
     """Severity, waivers, display paths and the baseline, applied once, to new diagnostics (the cached
     ones stay as the rules made them)."""
@@ -337,7 +347,7 @@ def _report(diags: list[Diagnostic], site: Site, project: Project, unreadable: s
     sev.update(opts.severity)
     prefix = project.docs_prefix
     out = [Diagnostic(d.path if d.extra.get("root_path") else prefix + d.path, d.line, d.rule, d.message, d.hint,
-                      sev.get(d.rule, "error"), d.column, d.requirement, d.contract) for d in diags]
+                      _severity(d, sev), d.column, d.requirement, d.contract) for d in diags]
     feats = site.features
     # only docs that can hold a waiver (waivers.apply's own test): it builds a set of keys for every doc it is given
     waivers.apply(out, {rel: fd for rel, fd in feats.items() if fd.doc.comments or (isinstance(fd.doc.front_matter, dict)
