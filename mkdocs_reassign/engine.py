@@ -23,7 +23,7 @@ from .markdown import scan as _scan
 from .memory import HeadLines
 from .model import features, findings
 from .model.contracts import ContractSet, load_contracts
-from .model.diagnostics import Diagnostic
+from .model.diagnostics import Diagnostic, at_least
 from .model.links import all_dirs, resolve_links
 from .options import Options, matches_any
 from .sources import MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, read_source, symlink_loops, walk_docs

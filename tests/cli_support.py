@@ -115,7 +115,7 @@ def plant_defects(root: Path) -> list[Planted]:
     bad = root / "docs/features/platform/bad-ticket.md"
     bad.write_text("# Feature: TKT-065 Widget Toggle\n\n## Quick Summary\nA toggle.\n", encoding="utf-8")
     out += [Planted("docs/features/platform/bad-ticket.md", 1, "feature-id"),
-            Planted("docs/features/platform/bad-ticket.md", None, "required-section")]
+            Planted("docs/features/platform/bad-ticket.md", None, "template")]
     # a broken link and a cited finding nobody defines, in A3
     a3 = root / A3
     edit(a3, "## 4. EDGE CASES\n", "## 4. EDGE CASES\nSee [the gone doc](../platform/gone.md) and Q-1124-099.\n")
@@ -125,11 +125,14 @@ def plant_defects(root: Path) -> list[Planted]:
     fm = root / "docs/features/visitor/broken-front-matter.md"
     fm.write_text("---\nid: [unclosed\n---\n# Feature: Broken Front (B1)\n\n## Quick Summary\nText.\n", encoding="utf-8")
     out.append(Planted("docs/features/visitor/broken-front-matter.md", None, "front-matter"))
-    # the logout trigger removed from P4 (required-topic at its section heading)
+    # the logout trigger removed from P4, in every wording (required-topic at the H1: the contract accepts
+    # it anywhere in the doc)
     p4 = root / P4
     text = p4.read_text(encoding="utf-8")
-    p4.write_text("\n".join(ln for ln in text.split("\n") if not ln.startswith("| Logout |")), encoding="utf-8")
-    out.append(Planted(P4, line_of(p4, "### All Reassignment Triggers"), "required-topic"))
+    text = "\n".join(ln for ln in text.split("\n") if not ln.startswith("| Logout |"))
+    text = re.sub(r"(?i)log(?:s|ged|ging)? ?out|end their shift", "leave", text)
+    p4.write_text(text, encoding="utf-8")
+    out.append(Planted(P4, line_of(p4, "# Feature: P4"), "required-topic"))
     # a stale attention table
     sess = root / SESSION
     edit(sess, TRUE_ROW, STALE_ROW)

@@ -396,7 +396,7 @@ def test_inherit_and_env_tags_in_the_config(tmp_path):
     r = cli("check", cwd=root)
     _usage(r, "severity")  # the default 'error' is not a mapping: the option really is read from base.yml
     (root / "base.yml").write_text("site_name: base\nplugins:\n  - reassign:\n      exclude: !ENV [REASSIGN_EXCLUDE, ['**/index.md']]\n"
-                                   "      severity: {required-section: 'off', feature-id: 'off', required-topic: 'off', front-matter: 'off',"
+                                   "      severity: {required-section: 'off', template: 'off', feature-id: 'off', required-topic: 'off', front-matter: 'off',"
                                    " broken-link: 'off', attention-drift: 'off', unknown-finding: 'off'}\n", encoding="utf-8")
     r = cli("check", "--format", "json", cwd=root)
     assert r.returncode == 0 and json_diags(r.stdout) == [], r.stdout + r.stderr

@@ -53,8 +53,19 @@ class SectionSpec:
 
 @dataclass(slots=True)
 class Term:
+    """A concept the doc must cover: alternatives as written (phrases or {all: [...], within: N}), built into a
+    ``text.Concept`` when its contract is resolved (word lists named ``@name`` come from the contract's ``words``)."""
+
     name: str
-    any: list[str]
+    any: list
+    unless: list = field(default_factory=list)
+    concept: object = None  # text.concepts.Concept
+    line: int = 0  # where the contract declares it
+
+    @property
+    def phrases(self) -> list[str]:
+        """The plain phrases among the alternatives (for hints)."""
+        return [a for a in self.any if isinstance(a, str)]
 
 
 @dataclass(slots=True)
@@ -64,11 +75,13 @@ class Requirement:
     section_names: list[str] = field(default_factory=list)
     section_norms: frozenset = frozenset()
     section_level: int | None = None
+    section_spec: str = ""  # the template section's id, when `section` names one
     terms: list[Term] = field(default_factory=list)
     diagram: bool = False
     related: list[str] = field(default_factory=list)
     hint: str = ""
     contract: str = ""  # the contract that declared it
+    elsewhere: str = "info"  # covered outside its section: info/warning (counts, noted), silent (counts), no (does not count)
 
 
 @dataclass
@@ -84,6 +97,7 @@ class Contract:
     requirements: list[Requirement] = field(default_factory=list)
     raw: dict = field(default_factory=dict)
     path: str = ""  # the file on disk
+    words: dict = field(default_factory=dict)  # named word lists: "@name" in a concept's group
 
 
 @dataclass
@@ -149,21 +163,70 @@ def _parse(raw: dict, file: str) -> Contract:
             )
         )
     c.ordered = raw.get("ordered")
+    c.words = {k: list(v) for k, v in (raw.get("words") or {}).items()}
     for r in raw.get("requirements") or []:
         terms = []
         for t in r.get("terms") or []:
             if isinstance(t, str):
                 terms.append(Term(t, [t]))
             else:
-                terms.append(Term(t.get("name") or t["any"][0], list(t["any"])))
+                first = next((a for a in t["any"] if isinstance(a, str)), None)
+                unless = t.get("unless") or []
+                terms.append(Term(t.get("name") or first or r["id"], list(t["any"]), [unless] if isinstance(unless, str) else list(unless)))
         c.requirements.append(
             Requirement(
                 id=r["id"], description=r.get("description", ""), section_names=_names(r.get("section")),
                 terms=terms, diagram=bool(r.get("diagram")), related=list(r.get("related") or []),
-                hint=r.get("hint", ""), contract=c.name,
+                hint=r.get("hint", ""), contract=c.name, elsewhere=r.get("elsewhere", "info"),
             )
         )
     return c
+
+
+def _expand(items, words: dict, seen: tuple = ()) -> list:
+    """A group or an unless list with its "@name" word lists spelled out (KeyError names an unknown list)."""
+    out = []
+    for x in items if isinstance(items, list) else [items]:
+        if isinstance(x, list):
+            out.append(_expand(x, words, seen))
+        elif isinstance(x, str) and x.startswith("@"):
+            name = x[1:]
+            if name in seen:
+                raise KeyError(f"word list {name!r} names itself")
+            out.extend(_expand(words[name], words, seen + (name,)))
+        else:
+            out.append(x)
+    return out
+
+
+def build_concepts(c: Contract, words: dict, problems: list) -> None:
+    """Turn the terms of c's own requirements into matchable concepts (text.Concept)."""
+    from ..text.concepts import Concept
+
+    for r in c.requirements:
+        for t in r.terms:
+            if t.concept is not None:
+                continue
+            try:
+                alts = []
+                for a in t.any:
+                    if isinstance(a, dict):
+                        a = dict(a, all=[_expand(g, words) if isinstance(g, list) or (isinstance(g, str) and g.startswith("@")) else g
+                                         for g in a["all"]])
+                    elif a.startswith("@"):
+                        alts.extend(_expand(a, words))
+                        continue
+                    alts.append(a)
+                t.concept = Concept.parse(t.name, alts, _expand(t.unless, words) if t.unless else ())
+            except KeyError as e:
+                problems.append(ContractProblem(c.file, yamlutil_line(c, "requirements"),
+                                                f"requirement {r.id}, concept {t.name!r}: unknown word list {e.args[0]!r}",
+                                                f"define it under words: (known: {', '.join(sorted(words)) or 'none'})"))
+                t.concept = Concept.parse(t.name, [a for a in t.any if isinstance(a, str) and not a.startswith("@")] or [t.name])
+            except ValueError as e:
+                problems.append(ContractProblem(c.file, yamlutil_line(c, "requirements"), f"requirement {r.id}, concept {t.name!r}: {e}",
+                                                "an alternative is a phrase or {all: [group, ...], within: N}"))
+                t.concept = Concept.parse(t.name, [t.name])
 
 
 def _read_contract(path: Path, display: str, problems: list[ContractProblem]) -> Contract | None:
@@ -220,6 +283,7 @@ def _resolve(name: str, raw_contracts: dict[str, Contract], resolved: dict[str, 
     sections: list[SectionSpec] = []
     reqs: list[Requirement] = []
     ordered = None
+    words: dict = {}
     for parent_name in c.extends:
         parent = _resolve(parent_name, raw_contracts, resolved, stack, problems)
         if parent is None:
@@ -230,18 +294,22 @@ def _resolve(name: str, raw_contracts: dict[str, Contract], resolved: dict[str, 
             return None
         sections = _merge(sections, parent.sections)
         reqs = _merge(reqs, parent.requirements)
+        words.update(parent.words)
         if parent.ordered is not None:
             ordered = parent.ordered
     stack.pop()
+    words.update(c.words)
+    build_concepts(c, words, problems)
     out = Contract(c.name, c.file, c.description, c.extends, c.ids, c.paths,
                    _merge(sections, c.sections), c.ordered if c.ordered is not None else ordered,
-                   _merge(reqs, c.requirements), c.raw, c.path)
+                   _merge(reqs, c.requirements), c.raw, c.path, words)
     by_id = {s.id: s for s in out.sections}
     for r in out.requirements:
         if len(r.section_names) == 1 and r.section_names[0] in by_id:
             s = by_id[r.section_names[0]]
             r.section_names = list(s.names)
             r.section_level = s.level
+            r.section_spec = s.id
         r.section_norms = frozenset(normalize_heading(n) for n in r.section_names)
     resolved[name] = out
     return out

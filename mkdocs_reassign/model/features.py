@@ -15,7 +15,6 @@ from .contracts import Contract, ContractSet, Requirement
 from .coverage import ReqResult, evaluate
 from .diagnostics import Diagnostic
 from .ids import Identity, from_h1, is_feature_id
-from .terms import WordIndex
 
 
 
@@ -34,8 +33,9 @@ class FeatureDoc:
     results: list[ReqResult] = field(default_factory=list)
     pending_related: list[tuple[Requirement, list[Section]]] = field(default_factory=list)
     stated_id: tuple[int, str, str] | None = None  # (line, ID, text) of a "Feature ID: D3" line, when the H1 lacks the ID
-    _words: WordIndex | None = None
-    _by_norm: dict | None = field(default=None, repr=False, compare=False)  # heading name -> sections, while checking
+    verdicts: list = field(default_factory=list)  # coverage.Verdict per concept: what decided it (explain)
+    _index: object = field(default=None, repr=False, compare=False)  # text.DocIndex, while checking
+    _heads: object = field(default=None, repr=False, compare=False)  # coverage._Headings, while checking
 
     @property
     def id(self) -> str | None:
@@ -50,15 +50,6 @@ class FeatureDoc:
     def confidence(self) -> str | None:
         c = self.front_matter.get("confidence")
         return str(c) if c else None
-
-    def words(self) -> WordIndex:
-        if self._words is None:
-            d = self.doc
-            lines = [t if d.prose[i] or not d._in_comment(i + 1) else "" for i, t in enumerate(d.lines)]
-            for i in range(d.fm_end):
-                lines[i] = ""
-            self._words = WordIndex(lines, 1)
-        return self._words
 
 
 def identity_of(doc: ScannedDoc, id_pattern: str) -> tuple[Identity, list[tuple[int, str, str]]]:
@@ -136,6 +127,6 @@ def analyze(rel: str, doc: ScannedDoc, contracts: ContractSet, options) -> Featu
             fd.contract_problems.append((1, f"default contract {options.default_contract!r} does not exist", f"known contracts: {known}"))
     else:
         evaluate(fd)
-    fd._words = None  # only the coverage above uses it (words() rebuilds it on demand); serve keeps fd
-    fd._by_norm = None
+    fd._index = None  # only the coverage above reads them; serve keeps fd
+    fd._heads = None
     return fd

@@ -90,13 +90,13 @@ def resolve_links(rel: str, doc: ScannedDoc, files: set[str], dirs: set[str], id
     return out
 
 
-def linked_ids(fd, features: dict, id_pattern: str, ranges: list[tuple[int, int]]) -> set[str]:
-    """Feature IDs a doc links to within line ranges: named in a link's text, or declared by its target doc."""
+def linked_ids(fd, features: dict, ranges: list[tuple[int, int]]) -> set[str]:
+    """Feature IDs a doc links to within line ranges: the IDs its link targets declare, whatever the link text
+    says (a broken link, or one whose text names another ID than its target declares, links nothing)."""
     linked: set[str] = set()
     for link in fd.doc.links:
         if not any(lo <= link.line <= hi for lo, hi in ranges):
             continue
-        linked.update(ids_in_link_text(link.text, id_pattern))
         target = resolve(fd.rel, link.dest)
         if target:
             t = features.get(target.rstrip("/"))

@@ -42,7 +42,7 @@ class Rule:
 
 # The order is the catalogue's (docs, --list-rules, SARIF) and the order rules run in.
 _MODULES = (
-    "feature_id", "front_matter", "required_section", "section_order", "required_topic", "diagram",
+    "feature_id", "front_matter", "template", "required_section", "section_order", "required_topic", "diagram",
     "related_feature", "broken_link", "link_id_mismatch", "unknown_finding", "finding_format", "duplicate_finding",
     "unknown_feature", "source_ref", "code_ref", "attention_drift", "decision_ref", "open_critical", "contract", "read_error",
     "waiver",

@@ -1,4 +1,5 @@
-"""related-feature: a related feature the contract names is not linked (by link text or by the target doc's ID)."""
+"""related-feature: a related feature the contract names is not linked: no link in the doc resolves to the doc
+that declares that ID (the target's own ID is the truth, whatever the link text says)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def check_site(site) -> list[Diagnostic]:
         doc = fd.doc
         for req, secs in fd.pending_related:
             ranges = [(s.start, s.end) for s in secs] if secs else [(1, len(doc.lines))]
-            linked = linked_ids(fd, features, site.options.id_pattern, ranges)
+            linked = linked_ids(fd, features, ranges)
             missing = [fid for fid in req.related if fid not in linked]
             line = secs[0].start if secs else (doc.h1.line if doc.h1 else 1)
             where = f'section "{secs[0].heading.text}"' if secs else "the doc"

@@ -26,6 +26,10 @@ __all__ = ["Alternative", "Concept", "ConceptVerdict", "DocIndex", "heading_matc
            "phrase_stems"]
 
 DEFAULT_WITHIN = 8
+_IDENT = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
+# words that make no passage "close" on their own (the closest-passage search skips them in phrases)
+_STOP = frozenset({"the", "a", "an", "to", "of", "in", "on", "at", "and", "or", "is", "are", "be", "it", "for", "by", "with",
+                   "as", "that", "this", "their", "they", "them", "its", "was", "were", "has", "have", "do", "doe", "not"})
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
@@ -56,6 +60,7 @@ class Alternative:
     labels: tuple[str, ...] = ()  # each group as written
     stemset: frozenset = frozenset()  # every stem it names (a doc holding none of them is skipped at once)
     groupsets: tuple = ()  # per group, the stems it names (a group none of whose stems the doc holds fails)
+    ident: str = ""  # a phrase written as an identifier (call_logs): it matches only that identifier, in any case
 
     @classmethod
     def parse(cls, spec) -> "Alternative":
@@ -64,7 +69,8 @@ class Alternative:
             st = phrase_stems(spec)
             if not st:
                 raise ValueError(f"alternative {spec!r} has no words")
-            return cls(((st,),), None, spec, (spec,), frozenset(st), (frozenset(st),))
+            ident = spec.casefold() if _IDENT.fullmatch(spec) else ""
+            return cls(((st,),), None, spec, (spec,), frozenset(st), (frozenset(st),), ident)
         if isinstance(spec, dict) and "all" in spec:
             groups, labels = [], []
             for g in spec["all"]:
@@ -272,6 +278,8 @@ class DocIndex:
             alt = alts[ai]
             if alt.within is None:
                 for ui, hits in self.phrase_units(alt.groups[0][0]).items():  # units in document order
+                    if alt.ident and not _has_ident(self.units[ui].text, alt.ident):
+                        continue
                     if self._in_scope(ui, scope) and ui not in void:
                         s, e = hits[0]
                         best_hit = (ui, tuple(self.raw[ui][s:e]), alt.source)
@@ -324,7 +332,7 @@ class DocIndex:
         for ai in concept.candidates(self.vocab):
             alt = alts[ai]
             if alt.within is None:
-                ph = alt.groups[0][0]
+                ph = tuple(w for w in alt.groups[0][0] if w not in _STOP)
                 if len(ph) < 2:
                     continue
                 parts = [((w,),) for w in ph]
@@ -360,7 +368,7 @@ class DocIndex:
                     lacking = tuple(labels[k] for k, f in enumerate(found) if ui not in f)
                     if alt.within is None:
                         lacking = (alt.source,)
-                        if have * 2 < len(parts):
+                        if have * 2 <= len(parts):
                             continue
                 if best is None or score > best[0]:
                     best = (score, ui, lacking)
@@ -370,6 +378,17 @@ class DocIndex:
         _, ui, lacking = best
         u = self.units[ui]
         return ConceptVerdict(concept.name, False, u.first_line, (), "", _trim(u.text), lacking)
+
+
+def _has_ident(text: str, ident: str) -> bool:
+    t = text.casefold()
+    i = t.find(ident)
+    while i >= 0:
+        j = i + len(ident)
+        if (i == 0 or not (t[i - 1].isalnum() or t[i - 1] == "_")) and (j == len(t) or not (t[j].isalnum() or t[j] == "_")):
+            return True
+        i = t.find(ident, i + 1)
+    return False
 
 
 def _window(per: list[list[tuple[int, int]]], within: int) -> tuple[int, int] | None:
