@@ -84,6 +84,12 @@ class Site:
     read_problems: list[tuple[str, int, str, str]]  # (path, line, message, hint)
     config_name: str
     source_root: str | None  # absolute, or None when File: references are not checked
+
+    def link_refs_of(self, rel: str) -> list:
+        idx = self.__dict__.get("_refs_by_doc")
+        if idx is None:
+            idx = self.__dict__["_refs_by_doc"] = dict(self.link_refs)
+        return idx.get(rel, [])
     docs_dir: str = ""  # absolute (code-ref asks git about each doc's last commit)
     cache: Cache | None = None  # the run's cache: site rules may memo what outlives a rebuild (code-ref's index)
 

@@ -101,6 +101,20 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
+P4_H1 = "# Feature: P4 - Visitor Reassignment\n"
+
+
+def drop_logout(root: Path) -> int:
+    """Remove the logout trigger from P4 in every wording (its trigger row, "log out", "logout", "end their
+    shift"): one required-topic, at the H1 (the contract accepts a trigger anywhere in the doc). Return its line."""
+    p4 = root / P4
+    text = p4.read_text(encoding="utf-8")
+    text = "\n".join(ln for ln in text.split("\n") if not ln.startswith("| Logout |"))
+    text = re.sub(r"(?i)log(?:s|ged|ging)? ?out|end their shift", "leave", text)
+    p4.write_text(text, encoding="utf-8")
+    return line_of(p4, P4_H1.strip())
+
+
 @dataclass(frozen=True)
 class Planted:
     path: str
@@ -125,14 +139,8 @@ def plant_defects(root: Path) -> list[Planted]:
     fm = root / "docs/features/visitor/broken-front-matter.md"
     fm.write_text("---\nid: [unclosed\n---\n# Feature: Broken Front (B1)\n\n## Quick Summary\nText.\n", encoding="utf-8")
     out.append(Planted("docs/features/visitor/broken-front-matter.md", None, "front-matter"))
-    # the logout trigger removed from P4, in every wording (required-topic at the H1: the contract accepts
-    # it anywhere in the doc)
-    p4 = root / P4
-    text = p4.read_text(encoding="utf-8")
-    text = "\n".join(ln for ln in text.split("\n") if not ln.startswith("| Logout |"))
-    text = re.sub(r"(?i)log(?:s|ged|ging)? ?out|end their shift", "leave", text)
-    p4.write_text(text, encoding="utf-8")
-    out.append(Planted(P4, line_of(p4, "# Feature: P4"), "required-topic"))
+    # the logout trigger removed from P4, in every wording
+    out.append(Planted(P4, drop_logout(root), "required-topic"))
     # a stale attention table
     sess = root / SESSION
     edit(sess, TRUE_ROW, STALE_ROW)

@@ -10,23 +10,20 @@ import pytest
 from cli_support import (
     A3,
     P4,
+    P4_H1,
     cli,
+    drop_logout,
     edit,
     line_of,
     minimal_project,
     mkdocs_build,
 )
 
-LOGOUT_ROW = "| Logout |"
-TRIGGERS = "### All Reassignment Triggers\n"
 
 
 def _drop_logout(root: Path) -> int:
-    """Remove the logout trigger row from P4: one required-topic at the section heading."""
-    p = root / P4
-    text = p.read_text(encoding="utf-8")
-    p.write_text("\n".join(ln for ln in text.split("\n") if not ln.startswith(LOGOUT_ROW)), encoding="utf-8")
-    return line_of(p, TRIGGERS.strip())
+    """The logout trigger gone from P4: one required-topic at its H1 (where a waiver under the H1 covers it)."""
+    return drop_logout(root)
 
 
 def _add_front_matter(root: Path, yaml_lines: str) -> None:
@@ -146,7 +143,7 @@ def test_waiver_by_requirement_id_and_future_until(project):
 def test_expired_waiver_is_reported_and_the_diagnostic_is_back(project):
     _drop_logout(project)
     _add_front_matter(project, "waive:\n  required-topic: {reason: until the logout rework, until: 2020-01-01}\n")
-    line = line_of(project / P4, TRIGGERS.strip())
+    line = line_of(project / P4, P4_H1.strip())
     rc, diags, _ = _check(project)
     assert rc == 1
     got = {(d["rule"], d["line"]) for d in diags}
@@ -158,19 +155,19 @@ def test_expired_waiver_is_reported_and_the_diagnostic_is_back(project):
 
 def test_inline_waiver_is_scoped_to_its_section(project):
     line = _drop_logout(project)
-    # in another section: does not cover the triggers section
+    # in another section: does not cover the diagnostic at the H1
     edit(project / P4, "### Accessibility\n", '### Accessibility\n<!-- reassign: waive required-topic "wrong place" -->\n')
     rc, diags, _ = _check(project)
     assert rc == 1 and [(d["rule"], d["line"]) for d in diags] == [("required-topic", line)]
-    # in the triggers section: covers it
-    edit(project / P4, TRIGGERS, TRIGGERS + '<!-- reassign: waive required-topic "logout follows the away path" -->\n')
+    # under the H1 (before any section): covers the whole doc
+    edit(project / P4, P4_H1, P4_H1 + '<!-- reassign: waive required-topic "logout follows the away path" -->\n')
     rc, diags, summary = _check(project)
     assert rc == 0 and diags == [] and summary["waived"] == 1
 
 
 def test_waiver_without_reason_is_reported_and_waives_nothing(project):
     line = _drop_logout(project)
-    edit(project / P4, TRIGGERS, TRIGGERS + "<!-- reassign: waive required-topic -->\n")
+    edit(project / P4, P4_H1, P4_H1 + "<!-- reassign: waive required-topic -->\n")
     rc, diags, _ = _check(project)
     assert rc == 1
     assert ("required-topic", line) in {(d["rule"], d["line"]) for d in diags}
@@ -205,7 +202,7 @@ def test_cli_and_mkdocs_build_report_the_same_lines(project, tool):
     if tool == "properdocs":
         (project / "mkdocs.yml").rename(project / "properdocs.yml")
     _drop_logout(project)
-    edit(project / P4, TRIGGERS, TRIGGERS + '<!-- reassign: waive required-topic "covered by away" -->\n')
+    edit(project / P4, P4_H1, P4_H1 + '<!-- reassign: waive required-topic "covered by away" -->\n')
     edit(project / P4, "### Accessibility\n", "### Accessibility\n<!-- reassign: waive diagram -->\n")
     _add_front_matter(project, "waive:\n  broken-link: {reason: old link, until: 2020-01-01}\n")
     edit(project / P4, "## 4. EDGE CASES\n", "## 4. EDGE CASES\n[gone](gone.md)\n")

@@ -203,6 +203,9 @@ def test_no_required_section_for_a_section_the_doc_has(report, rel):
 
 
 def test_stubs_lack_every_section(report):
-    # a stub holds only its H1: the 12 template sections are missing, and that is right
+    # a stub holds only its H1: the 12 template sections are missing, and that is right; one defect, one line
     stub = FEATURES + "agent/rna-timeout.md"
-    assert len(_diags(report, stub, "required-section")) == 12
+    assert _diags(report, stub, "required-section") == []
+    (t,) = _diags(report, stub, "template")
+    assert "has 0 of the 12 sections" in t.message
+    assert [d.rule for d in report.diagnostics if d.path == stub] == ["template"]

@@ -86,6 +86,7 @@ def render_doc(fid: str, name: str, area: str, contract, rel: str, registry: dic
     host = next((sp.id for sp in sections if sp.id == "detailed-logic"), sections[-1].id if sections else None)
     numbered = _numbered(sections)
     n = 0
+    any_diagram = False  # a requirement that names no section is met by a diagram anywhere
     for i, sp in enumerate(sections):
         level = sp.level or 2
         label = sp.names[0]
@@ -99,12 +100,13 @@ def render_doc(fid: str, name: str, area: str, contract, rel: str, registry: dic
         for r in by_section.get(sp.id, []):
             out += _requirement_body(r, rel, registry, features, diagram_done)
             diagram_done = diagram_done or r.diagram
+        any_diagram = any_diagram or diagram_done
         if sp.id == host:
             for r in own_heading:
                 out += [f"{'#' * (level + 1)} {r.section_names[0]}", "", "TODO: write this part.", ""]
                 out += _requirement_body(r, rel, registry, features, False)
             for r in anywhere:
-                out += _requirement_body(r, rel, registry, features, diagram_done)
+                out += _requirement_body(r, rel, registry, features, diagram_done or any_diagram)
                 diagram_done = diagram_done or r.diagram
     if not sections:  # a contract without sections: the requirements, one after another
         for r in own_heading:

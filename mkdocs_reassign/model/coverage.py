@@ -21,12 +21,15 @@ from functools import lru_cache
 
 from ..markdown import Fence, Section
 from ..text.concepts import ConceptVerdict, DocIndex, heading_words
+from ..text.units import clean_inline
+from ..text.words import is_placeholder
 from .contracts import Requirement, SectionSpec, Term
 
 _BOX_CHARS = re.compile(r"[\u2500-\u257f\u2190-\u21ff\u25b2-\u25bc]")
 _ASCII_ART = re.compile(r"(?:\+-{2,}|-{2,}\+|-{2,}>|<-{2,}|={2,}>|\|\s{2,}\S.*\|)")
 _DIAGRAM_LANGS = {"mermaid", "plantuml", "puml", "dot", "graphviz", "d2", "ditaa", "svgbob", "blockdiag", "nomnoml"}
 _ART_LANGS = {"", "text", "txt", "ascii", "plain", "plaintext", "art", "diagram"}
+_RULE_LINE = re.compile(r"^(?:[-*_]\s*){3,}$|^\|?[\s:|-]*-[\s:|-]*$")  # a thematic break, a table's delimiter row
 
 
 @dataclass(slots=True)  # one per requirement per doc: thousands on a big site
@@ -119,17 +122,22 @@ def text_index(fd) -> DocIndex:
 
 
 def _has_content(fd, sec: Section) -> bool:
-    """Anything but blanks, comments and placeholders (TODO, TBD, ...) under the heading."""
+    """Anything but blanks, comments and placeholders (TODO, TBD, ...) under the heading. Questions count
+    ("Open Questions" holds nothing else). Line by line, stopping at the first real content."""
     doc = fd.doc
     lo, hi = sec.start + 1, sec.end
     if not doc.has_content(lo, hi):
         return False
-    if any(lo <= f.start <= hi for f in doc.fences):
-        return True
-    if any(not doc.prose[ln - 1] and not doc._in_comment(ln) for ln in range(lo, min(hi, len(doc.lines)) + 1)):
-        return True  # an HTML block
-    # questions are content here ("Open Questions" holds nothing else); only placeholders are not
-    return any(not u.is_placeholder for u in text_index(fd).units if lo <= u.first_line <= hi)
+    lines, prose = doc.lines, doc.prose
+    for ln in range(lo, min(hi, len(lines)) + 1):
+        if not prose[ln - 1]:
+            if not doc._in_comment(ln):
+                return True  # fenced code, an HTML block
+            continue
+        text = lines[ln - 1].strip()
+        if text and not _RULE_LINE.match(text) and not is_placeholder(clean_inline(text.lstrip("#>-*+0123456789.) "))):
+            return True
+    return False
 
 
 def evaluate(fd) -> None:
@@ -258,7 +266,9 @@ def is_diagram(f: Fence) -> bool:
     if not lang and f.info.startswith("{") and re.match(r"\{\s*\.mermaid\b", f.info):  # ```{.mermaid} (attribute-list syntax)
         lang = "mermaid"
     if lang in _DIAGRAM_LANGS:
-        return any(line.strip() for line in f.body)  # an empty fence draws nothing
+        # an empty fence draws nothing; a sketch of placeholders ("A[TODO] --> B[TODO]") is not written yet
+        drawn = [line for line in f.body[1:] if line.strip()] if len(f.body) > 1 else [line for line in f.body if line.strip()]
+        return bool(drawn) and not all(is_placeholder(line) for line in drawn)
     if lang not in _ART_LANGS:
         return False
     art = 0

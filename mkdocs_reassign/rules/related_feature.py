@@ -26,7 +26,10 @@ def check_site(site) -> list[Diagnostic]:
             missing = [fid for fid in req.related if fid not in linked]
             line = secs[0].start if secs else (doc.h1.line if doc.h1 else 1)
             where = f'section "{secs[0].heading.text}"' if secs else "the doc"
+            named = {fid for r in site.link_refs_of(fd.rel) for fid in r.named}
             for fid in missing:
+                if fid in named:
+                    continue  # a link names it but leads elsewhere: broken-link or link-id-mismatch reports that link
                 target = registry.get(fid)
                 if target:
                     hint = f"add a link such as [{fid}: {features[target].title}]({posixpath.relpath(target, posixpath.dirname(fd.rel) or '.')})"

@@ -105,7 +105,9 @@ def tokens(text: str) -> list[Token]:
 
 
 def _has_hump(run: str) -> bool:
-    # a lower-case letter followed by an upper-case one, or an upper run followed by Upper+lower
+    """A lower-case letter followed by an upper-case one, or an upper run followed by Upper+lower."""
+    if run.isascii():
+        return _HUMP_ASCII.search(run) is not None
     for a, b in zip(run, run[1:]):
         if a.islower() and b.isupper():
             return True
@@ -113,6 +115,9 @@ def _has_hump(run: str) -> bool:
         if a.isupper() and b.isupper() and c.islower():
             return True
     return False
+
+
+_HUMP_ASCII = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
 
 
 def _split_nospace(run: str, base: int, out: list) -> None:
@@ -158,6 +163,8 @@ def stems(text: str) -> list[str]:
 
 PLACEHOLDER_WORDS = frozenset({"TODO", "TBD", "TBA", "FIXME", "XXX", "TKTK", "WIP"})
 _PLACEHOLDER_ANYCASE = frozenset({"tbd", "fixme", "todo", "tba"})  # "todo" as a lone lower-case word only
+# a cheap first look: a placeholder word in any case, an ellipsis, or a bracket that may hold a placeholder
+_MAYBE_PLACEHOLDER = re.compile(r"(?i)todo|tbd|tba|fixme|xxx|tktk|wip|\.\.\.|\u2026|[\[<{]")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|\u2026)[\s*_)\]\"'`]*$")
 _ONLY_BRACKET = re.compile(r"^\s*(?:\[[^\[\]()]{1,60}\](?![(\[:])|<[A-Za-z][^<>]{0,60}>|\{\{?[^{}]{1,60}\}?\})\s*$")
 _HTML_TAGS = frozenset("""a abbr b br code del details div em hr i img ins kbd li mark ol p pre q s small span strong
@@ -188,11 +195,11 @@ def is_placeholder(text: str) -> bool:
     s = text.strip()
     if not s:
         return False
-    for t in tokens(s):
-        w = t[0]
-        if w in PLACEHOLDER_WORDS:
-            return True
+    if not _MAYBE_PLACEHOLDER.search(s):
+        return False  # the common case: no marker any rule below looks for
     words = [t[0] for t in tokens(s)]
+    if any(w in PLACEHOLDER_WORDS for w in words):
+        return True
     if len(words) == 1 and words[0].lower() in _PLACEHOLDER_ANYCASE:
         return True
     if any(w.lower() in ("tbd", "fixme") for w in words):
