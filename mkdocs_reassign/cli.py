@@ -335,6 +335,17 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_explain(args) -> int:
+    from .commands.explain import explain, find_doc, parse_target
+
+    path, line = parse_target(args.target)
+    run = make_run(args)
+    rep = run.validate()
+    fd = find_doc(run.project, rep, path)
+    _emit(explain(run.project, rep, fd, line), "text")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mkdocs-reassign", description="Check feature docs against their contracts without building the site.")
     p.add_argument("--version", action="version", version=f"mkdocs-reassign {__version__}")
@@ -378,6 +389,11 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--contract", help="contract name (default: the one the ID or path selects)")
     n.add_argument("--slug", help="file name without .md (default: from the name)")
     n.set_defaults(func=cmd_new)
+
+    e = sub.add_parser("explain", help="show, for each section and requirement of a doc's contract, what decided it")
+    common(e)
+    e.add_argument("target", metavar="PATH[:LINE]", help="a feature doc; with :LINE, only what the section holding that line decides")
+    e.set_defaults(func=cmd_explain)
     return p
 
 

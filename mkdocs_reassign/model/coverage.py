@@ -109,6 +109,11 @@ class _Headings:
         return [self.secs[i] for i in sorted(hits)]
 
 
+def sections_named(doc, names, level: int | None = None) -> list[Section]:
+    """The doc's sections whose heading belongs to one of the names' families, in document order."""
+    return _Headings(doc).find(names, level)
+
+
 def text_index(fd) -> DocIndex:
     """The doc's prose as units (comments and front matter left out), built once per check."""
     idx = fd._index

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..model.diagnostics import Diagnostic
 from . import Rule
+from ..text.concepts import brief
 from ._coverage import gaps, tag
 
 RULE = Rule("required-topic", ("doc",), "error", "a required concept is not covered where the contract says")
@@ -22,12 +23,6 @@ def _say(term) -> str:
         return f"write about {term.name}"
     more = f" (or {', '.join(repr(t) for t in phrases[1:4])})" if len(phrases) > 1 else ""
     return f"mention {phrases[0]!r}{more}"
-
-
-def _short(label: str, n: int = 4) -> str:
-    """A group of alternatives as a reader takes it in: its first few words."""
-    words = label.split(" / ")
-    return label if len(words) <= n else " / ".join(words[:n]) + " / ..."
 
 
 def check_doc(fd) -> list[Diagnostic]:
@@ -44,7 +39,7 @@ def check_doc(fd) -> list[Diagnostic]:
             continue
         closest = ""
         if v is not None and v.line is not None:
-            closest = f'closest: line {v.line} "{v.text}" lacks {", ".join(_short(x) for x in v.lacking)}; '
+            closest = f'closest: line {v.line} "{v.text}" lacks {", ".join(brief(x) for x in v.lacking)}; '
         out.append(Diagnostic(fd.rel, g.line, RULE.id, f'{what}: "{term.name}" is not covered in {g.where}',
                               f"{closest}{tag(g)}; {_say(term)}" + (f"; {req.hint}" if req.hint else ""),
                               requirement=req.id, contract=g.contract, extra={"gap": i, "term": term.name}))

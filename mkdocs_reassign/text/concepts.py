@@ -146,6 +146,14 @@ class ConceptVerdict:
                 f'(lacks {", ".join(self.lacking)})')
 
 
+def brief(label: str, n: int = 4) -> str:
+    """An alternative or group as a reader takes it in: its first few phrases ("a / b / c / d / ...")."""
+    parts = label.split(" / ")
+    if len(parts) <= n:
+        return label
+    return " / ".join(parts[:n]) + " / ..."
+
+
 def _trim(text: str, n: int = 100) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
 
