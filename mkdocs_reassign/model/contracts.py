@@ -229,7 +229,7 @@ def build_concepts(c: Contract, words: dict, problems: list) -> None:
                 t.concept = Concept.parse(t.name, [t.name])
 
 
-def _read_contract(path: Path, display: str, problems: list[ContractProblem]) -> Contract | None:
+def _read_contract(path: Path, display: str, problems: list[ContractProblem], shipped: bool = False) -> Contract | None:
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):  # a FIFO would block, /dev/zero would never end
@@ -253,7 +253,8 @@ def _read_contract(path: Path, display: str, problems: list[ContractProblem]) ->
     if raw is None:
         problems.append(ContractProblem(display, 1, "contract file is empty", "give it at least a name:"))
         return None
-    errors = sorted(validator("contract.schema.json").iter_errors(raw), key=lambda e: list(e.absolute_path))
+    # the shipped contracts are validated by the test suite, not on every run (it costs more than checking a site)
+    errors = [] if shipped else sorted(validator("contract.schema.json").iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:
         for e in errors[:20]:
             where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
@@ -343,13 +344,13 @@ def load_contracts(user_dir: str | None = None, display_root: str | None = None)
                                             "create it or fix the contracts_dir option"))
         else:
             folders.append((ud, False))
-    for folder, _shipped in folders:
+    for folder, shipped in folders:
         seen_here: dict[str, str] = {}
         for path in sorted(folder.glob("*.y*ml")):
             if path.suffix not in (".yaml", ".yml"):
                 continue
             display = _display(path, display_root)
-            c = _read_contract(path, display, problems)
+            c = _read_contract(path, display, problems, shipped)
             if c is None:
                 continue
             if c.name in seen_here:

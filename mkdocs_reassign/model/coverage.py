@@ -29,6 +29,7 @@ _BOX_CHARS = re.compile(r"[\u2500-\u257f\u2190-\u21ff\u25b2-\u25bc]")
 _ASCII_ART = re.compile(r"(?:\+-{2,}|-{2,}\+|-{2,}>|<-{2,}|={2,}>|\|\s{2,}\S.*\|)")
 _DIAGRAM_LANGS = {"mermaid", "plantuml", "puml", "dot", "graphviz", "d2", "ditaa", "svgbob", "blockdiag", "nomnoml"}
 _ART_LANGS = {"", "text", "txt", "ascii", "plain", "plaintext", "art", "diagram"}
+_PLACEHOLDER_WORD = re.compile(r"(?i)\b(?:todo|tbd|tba|fixme|xxx|tktk|wip)\b")
 _RULE_LINE = re.compile(r"^(?:[-*_]\s*){3,}$|^\|?[\s:|-]*-[\s:|-]*$")  # a thematic break, a table's delimiter row
 
 
@@ -81,32 +82,24 @@ def _contains(h: tuple, n: tuple) -> bool:
     return any(all(h[i + j] & n[j] for j in range(k)) for i in range(len(h) - k + 1))
 
 
-class _Headings:
-    """A doc's sections by the stems of their headings, to find sections by name family."""
+@lru_cache(maxsize=65536)
+def _matches(heading: str, names: tuple) -> bool:
+    """Does a heading belong to one of the names' families? Cached: the same headings recur in every doc."""
+    hw = _words(heading)
+    return any(_contains(hw, _words(n)) for n in names)
 
-    __slots__ = ("secs", "words", "by_stem")
+
+class _Headings:
+    """A doc's sections, to find them by name family."""
+
+    __slots__ = ("secs",)
 
     def __init__(self, doc):
         self.secs = doc.sections()
-        self.words = [_words(s.heading.text) for s in self.secs]
-        by: dict[str, list[int]] = {}
-        for i, ws in enumerate(self.words):
-            for pos in ws:
-                for w in pos:
-                    by.setdefault(w, []).append(i)
-        self.by_stem = by
 
     def find(self, names, level: int | None) -> list[Section]:
-        hits: set[int] = set()
-        for name in names:
-            nw = _words(name)
-            if not nw:
-                continue
-            cand = {i for w in nw[0] for i in self.by_stem.get(w, ())}
-            for i in cand:
-                if (level is None or self.secs[i].heading.level == level) and _contains(self.words[i], nw):
-                    hits.add(i)
-        return [self.secs[i] for i in sorted(hits)]
+        key = tuple(names)
+        return [s for s in self.secs if (level is None or s.heading.level == level) and _matches(s.heading.text, key)]
 
 
 def sections_named(doc, names, level: int | None = None) -> list[Section]:
@@ -140,7 +133,12 @@ def _has_content(fd, sec: Section) -> bool:
                 return True  # fenced code, an HTML block
             continue
         text = lines[ln - 1].strip()
-        if text and not _RULE_LINE.match(text) and not is_placeholder(clean_inline(text.lstrip("#>-*+0123456789.) "))):
+        if not text or _RULE_LINE.match(text):
+            continue
+        t = text.lstrip("#>-*+0123456789.) ")
+        if not (_PLACEHOLDER_WORD.search(t) or t.endswith(("...", "\u2026")) or (t[:1] in "[<{" and t[-1:] in "]>}")):
+            return True  # the common case, decided without tokenizing
+        if not is_placeholder(clean_inline(t)):
             return True
     return False
 

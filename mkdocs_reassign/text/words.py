@@ -80,6 +80,9 @@ def tokens(text: str) -> list[Token]:
     """The words of ``text`` in order, with character offsets into the NFC form of ``text``."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
+    elif not _HUMP_ASCII.search(text) and not _NUM_UNIT_ASCII.search(text):
+        # the common case: plain ASCII words, no camelCase and no "30s"; one regex pass
+        return [Token((m.group(), m.start(), m.end(), "")) for m in _RUN_ASCII.finditer(text)]
     out: list[Token] = []
     for m in _RUN.finditer(text):
         run, base = m.group(), m.start()
@@ -118,6 +121,8 @@ def _has_hump(run: str) -> bool:
 
 
 _HUMP_ASCII = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
+_RUN_ASCII = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+_NUM_UNIT_ASCII = re.compile(r"(?<![A-Za-z0-9])[0-9]+[A-Za-z]")
 
 
 def _split_nospace(run: str, base: int, out: list) -> None:
