@@ -153,8 +153,19 @@ def evaluate(fd) -> None:
     _sections(fd, specs, found)
     if c.ordered:
         _order(fd, specs, found)
+    # none of the template's sections at all (a stub, another layout): the template gap is the one defect to
+    # report; the requirements are judged (for the boxes) but not reported one by one
+    stub = any(g.kind == "template" and not g.moves for g in fd.gaps)
+    keep = len(fd.gaps)
     for req in c.requirements:
         fd.results.append(ReqResult(req.id, req.description or req.id, _requirement(fd, req, found), req.contract or c.name))
+    if stub:
+        del fd.gaps[keep:]
+        related = {req.id for req, _secs in fd.pending_related}
+        fd.pending_related = []
+        for r in fd.results:
+            if r.key in related:
+                r.met = False
 
 
 def _sections(fd, specs, found) -> None:

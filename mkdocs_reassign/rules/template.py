@@ -18,7 +18,7 @@ def check_doc(fd) -> list[Diagnostic]:
         required = [s for s in fd.contract.sections if s.required]
         have = [s.names[0] for s in g.moves]
         lacks = [s.names[0] for s in required if s not in g.moves]
-        has = f"has {', '.join(have)}" if have else "has none of them"
+        has = f"has {', '.join(have)}" if have else "has none of them; its other requirements are reported once it has"
         out.append(Diagnostic(fd.rel, g.line, RULE.id,
                               f"the doc has {len(have)} of the {len(required)} sections of contract {g.contract} ({has})",
                               f"add the missing sections: {', '.join(lacks)}; or give the doc a contract that fits its layout",
