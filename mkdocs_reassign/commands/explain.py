@@ -82,7 +82,9 @@ def explain(project, rep, fd, line: int | None = None) -> str:
                 lines.append(f"    unmet  {v.term.name!r} in {v.where}: no passage comes close")
         g = next((g for g in gaps if g.req is req and g.kind.startswith("diagram")), None)
         if req.diagram and (scope is None or (g is not None and shown(g.line))):
-            if g is None:
+            if g is None and r is not None and not r.met and not lines:
+                lines.append("    unmet  diagram: its section is missing (reported as the section)")
+            elif g is None:
                 lines.append("    met    diagram")
             elif g.kind == "diagram-elsewhere":
                 lines.append(f"    met    diagram at line {g.line} (outside {g.where})")
