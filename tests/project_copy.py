@@ -75,27 +75,24 @@ def build_site(project: Path, site_dir: Path, config: str = "mkdocs.yml", comman
 
 
 def remove_logout_row(text: str) -> str:
-    lines = text.split("\n")
-    kept = [ln for ln in lines if not ln.startswith(LOGOUT_ROW_START)]
-    assert len(kept) == len(lines) - 1, "expected exactly one logout row in All Reassignment Triggers"
-    return "\n".join(kept)
+    """The logout trigger gone from P4 in every wording (its trigger row, "log out", "logout", "end their shift"):
+    the contract accepts a trigger anywhere in the doc, so only this makes it a gap (reported at the H1)."""
+    kept = "\n".join(ln for ln in text.split("\n") if not ln.startswith(LOGOUT_ROW_START))
+    assert kept != text, "expected a logout row in All Reassignment Triggers"
+    return re.sub(r"(?i)log(?:s|ged|ging)? ?out|end their shift", "leave", kept)
 
 
 def restore_logout_row(text: str, original: str) -> str:
-    """Put the original logout row back after the Reject row of the trigger table."""
-    row = next(ln for ln in original.split("\n") if ln.startswith(LOGOUT_ROW_START))
-    lines = text.split("\n")
-    at = next(i for i, ln in enumerate(lines) if ln.startswith("| Reject |"))
-    lines.insert(at + 1, row)
-    return "\n".join(lines)
+    """Undo remove_logout_row on a planted text (keeping the other planted gap, if any)."""
+    return remove_database_logging(original) if "call_logs" not in text else original
 
 
 def remove_database_logging(text: str) -> str:
-    """Drop the '### Database Logging' section and every line mentioning call_logs."""
+    """Drop the '### Database Logging' section and every line mentioning call logs or the database."""
     start = text.index("### Database Logging")
     end = text.index("\n---\n", start)
     text = text[:start] + text[end + 1 :]
-    return "\n".join(ln for ln in text.split("\n") if "call_logs" not in ln)
+    return "\n".join(ln for ln in text.split("\n") if not re.search(r"(?i)call[_ -]?logs?|database", ln))
 
 
 def plant_gaps(project: Path) -> tuple[str, str]:
