@@ -103,6 +103,7 @@ class ConfigFile:
     options: object  # options.Options
     plugin_listed: bool
     exclude_docs: str | None = None
+    plugin_enabled: bool = True  # the plugin's `enabled:` (false: MkDocs skips it; check still runs, with a note)
 
 
 def load_project(config_path: str) -> ConfigFile:
@@ -139,7 +140,8 @@ def load_project(config_path: str) -> ConfigFile:
         raise UsageError(f"{config_path}: plugin reassign: {e}") from None
     if not os.path.isdir(docs_dir):
         raise UsageError(f"{config_path}: docs_dir {docs_dir!r} is not a folder")
-    return ConfigFile(config_path, root, docs_dir, options, found, data.get("exclude_docs"))
+    enabled = (raw_opts or {}).get("enabled", True) is not False
+    return ConfigFile(config_path, root, docs_dir, options, found, data.get("exclude_docs"), enabled)
 
 
 def site_files(docs_dir: str, exclude_docs=None) -> list[str]:
@@ -189,6 +191,8 @@ def make_run(args) -> Run:
     root, options = conf.root, conf.options
     if not conf.plugin_listed and not getattr(args, "quiet", False):
         print(f"note: plugin 'reassign' is not listed in {config_path}; using default options", file=sys.stderr)
+    if not conf.plugin_enabled and not getattr(args, "quiet", False):
+        print(f"note: plugin 'reassign' has enabled: false in {config_path} (MkDocs skips it); checking anyway", file=sys.stderr)
     baseline = None
     if getattr(args, "command", "") == "check":
         path = getattr(args, "baseline", None) or (os.path.join(root, options.baseline) if options.baseline else None)

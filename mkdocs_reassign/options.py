@@ -186,7 +186,9 @@ def _check(opt: Option, value):
 def validate(raw: dict | None) -> Options:
     """Validate a plugin option mapping (from mkdocs.yml). Raise OptionError."""
     raw = dict(raw or {})
-    raw.pop("enabled", None)
+    enabled = raw.pop("enabled", True)
+    if not isinstance(enabled, bool):  # MkDocs' own check of every plugin's `enabled`
+        raise OptionError("enabled", f"expected true or false, got {enabled!r}")
     unknown = sorted(set(raw) - set(OPTIONS), key=str)
     if unknown:
         name = unknown[0]

@@ -14,7 +14,7 @@ from .output.pages import PLACEHOLDER, Pages
 from . import engine
 from .cache import Cache
 from .memory import no_gc, release_for_render
-from .output.site import Resolver, drop_unreadable, toc
+from .output.site import Resolver, drop_unreadable, settle_files, toc
 
 log = get_plugin_logger("reassign")
 CSS_PATH = "assets/mkdocs-reassign.css"
@@ -28,7 +28,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     show in output.pages.Pages."""
 
     def __init__(self):
-        self.serving = False
+        self.serving = self.dirty = False
         self.project: engine.Project | None = None
         self.cache = Cache()  # per-file results, kept across serve rebuilds
         self.report = None
@@ -40,6 +40,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config):
         try:
@@ -95,10 +96,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self.report = rep
         if not self.serving:
             release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self._banner_on())
-        if rep.unreadable:
-            for f in docs:
-                if f.src_uri in rep.unreadable:
-                    files.remove(f)
+        settle_files(files, docs, rep, self.dirty)
         for d in rep.active:
             msg = d.format()
             (log.info if d.severity == "info" else log.warning)(msg)

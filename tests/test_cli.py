@@ -485,3 +485,15 @@ def test_p4_line_numbers_match_the_source(defects):
     d = next(d for d in _json(root) if d["path"] == P4 and d["rule"] == "required-topic")
     assert d["line"] == line_of(root / P4, "# Feature: P4")  # the contract accepts a trigger anywhere: the H1
     assert "logout" in d["message"] and d["requirement"] == "triggers"
+
+
+@pytest.mark.parametrize("value, rc, said", [
+    ("'yes please'", 2, "option 'enabled': expected true or false"),
+    ("false", 0, "enabled: false"),
+])
+def test_enabled_is_validated_as_mkdocs_does(tmp_path, value, rc, said):
+    from cli_support import minimal_project
+
+    project = minimal_project(tmp_path / "proj", options=f"enabled: {value}")
+    r = cli("check", cwd=project)
+    assert r.returncode == rc and said in r.stderr, (r.returncode, r.stdout, r.stderr)

@@ -201,3 +201,32 @@ def test_own_stylesheet_replaces_the_plugins(tmp_path):
     links = re.findall(r'<link href="([^"]+\.css)"', page)
     ours = [x.rsplit("/", 1)[-1] for x in links if x.endswith(("mkdocs-reassign.css", "ours.css"))]
     assert ours == ["mkdocs-reassign.css", "ours.css"], links  # once, in the user's order
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_dirty_build_shows_fresh_boxes_after_a_session_edit(tool, tmp_path):
+    """`build --dirty` re-renders only changed pages; a feature page's boxes depend on the session file, so
+    they must not go stale ("Ready: Yes" beside a critical that was just reopened)."""
+    from cli_support import minimal_project
+
+    project = minimal_project(tmp_path / "proj")
+    site = tmp_path / "site"
+    rc, out, _ = build(tool, project / "mkdocs.yml", site)
+    assert rc == 0, out
+    page = site / "features" / "platform" / "visitor-reassignment" / "index.html"
+    assert re.search(r'data-reassign="ready"><span class="reassign-ready-yes">', page.read_text(encoding="utf-8"))
+    session = next((project / "docs" / "findings").glob("session-*.md"))
+    text = session.read_text(encoding="utf-8")
+    crit = ("### CRIT-1124-009: The replacement agent is never told the visitor's name\n"
+            "**Found by:** Doc Agent 5\n**Feature:** P4\n**File:** `apps/server/src/features/routing/pool-manager.ts`\n\n"
+            "**Current Behavior:**\nThe new agent sees an anonymous visitor.\n\n"
+            "**Why It's Critical:**\nAgents greet returning customers as strangers.\n\n"
+            "**YOUR DECISION:**\n- [ ] Confirmed as bug - create fix ticket\n\n---\n\n")
+    anchor = "### CRIT-1124-001:"
+    assert text.count(anchor) == 1
+    session.write_text(text.replace(anchor, crit + anchor), encoding="utf-8")
+    proc = subprocess.run([*_cmd(tool), "build", "--dirty", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+                          cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True, timeout=300)
+    assert "open-critical" in proc.stdout + proc.stderr  # the reopened critical is reported
+    html = page.read_text(encoding="utf-8")
+    assert re.search(r'data-reassign="ready"><span class="reassign-ready-no">', html), "stale completion box after --dirty"

@@ -67,3 +67,20 @@ def drop_unreadable(files, docs, docs_dir: str, warn) -> None:
                 warn(f"{rel}: read-error: {problem[0] if isinstance(problem, tuple) else problem} (left out of the site)")
         except Exception:  # noqa: BLE001 - this is the last line of defence
             continue
+
+
+def settle_files(files, docs, rep, dirty: bool) -> None:
+    """Leave out the files the check found unreadable; under ``--dirty``, have MkDocs render again every page
+    whose boxes or tables depend on other files (feature docs, sessions): their sources did not change, but a
+    finding, an ID or a link target elsewhere may have, and a stale "Ready: Yes" beside an open critical is wrong."""
+    sessions = {s.rel for s in rep.sessions} if dirty else set()
+    for f in docs:
+        rel = f.src_uri
+        if rel in rep.unreadable:
+            files.remove(f)
+        elif dirty and (rel in rep.features or rel in sessions):
+            f.is_modified = _always  # instance attribute: MkDocs asks the file whether to rebuild its page
+
+
+def _always() -> bool:
+    return True
