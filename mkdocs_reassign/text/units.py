@@ -103,30 +103,41 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
 
 def split_units(lines: list[str], prose: Sequence[int]) -> list[Unit]:
     """Units of the prose lines (``prose[i]`` falsy = line i+1 is not prose). First line is 1."""
-    units: list[Unit] = []
-    section = -1
-    # pending block: (kind, first_line, [(line, text)], indent)
-    block: list | None = None
+    sp = _Splitter(lines)
+    for i in range(len(lines)):
+        if i >= len(prose) or not prose[i]:
+            sp.flush()
+        else:
+            sp.line(i, prose)
+    sp.flush()
+    return sp.units
 
-    def emit(kind, first, text, level=0):
-        nonlocal section
+
+class _Splitter:
+    """The state of split_units: the units so far, the section they sit in, the pending paragraph or item."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.units: list[Unit] = []
+        self.section = -1
+        self.block: list | None = None  # pending block: [kind, first_line, [(line, text)], indent]
+
+    def emit(self, kind, first, text, level=0):
         txt = clean_inline(text)
         if not txt:
             return
-        u = Unit(first, txt, kind, is_question(txt), is_placeholder(txt), level, section)
         if kind == "heading":
-            section = len(units)
-            u = Unit(first, txt, kind, u.is_question, u.is_placeholder, level, section)
-        units.append(u)
+            self.section = len(self.units)
+        self.units.append(Unit(first, txt, kind, is_question(txt), is_placeholder(txt), level, self.section))
 
-    def flush():
-        nonlocal block
+    def flush(self):
+        block = self.block
         if block is None:
             return
         kind, first, parts, _ = block
-        block = None
+        self.block = None
         if kind == "item":
-            emit("item", first, " ".join(t for _, t in parts))
+            self.emit("item", first, " ".join(t for _, t in parts))
             return
         # paragraph: sentences, each at the line where it starts
         text = ""
@@ -141,64 +152,70 @@ def split_units(lines: list[str], prose: Sequence[int]) -> list[Unit]:
                     ln = l
                 else:
                     break
-            emit("sentence", ln, sent)
+            self.emit("sentence", ln, sent)
 
-    n = len(lines)
-    for i in range(n):
-        ln = i + 1
-        if i >= len(prose) or not prose[i]:
-            flush()
-            continue
+    def blank(self, i: int, prose) -> None:
+        block, lines = self.block, self.lines
+        if block is not None and block[0] == "para":
+            self.flush()
+        elif block is not None and block[0] == "item":
+            # an item continues over a blank line only when the next line is indented under it
+            n = len(lines)
+            nxt = lines[i + 1] if i + 1 < n and i + 1 < len(prose) and prose[i + 1] else ""
+            ind = len(nxt) - len(nxt.lstrip())
+            if not nxt.strip() or ind <= block[3] or _ITEM.match(nxt):
+                self.flush()
+
+    def line(self, i: int, prose) -> None:
+        lines, ln = self.lines, i + 1
         raw = lines[i]
         if raw.lstrip().startswith(">"):
             raw = _QUOTE.sub("", raw, count=1)
         s = raw.strip()
+        block = self.block
         if not s:
-            if block is not None and block[0] == "para":
-                flush()
-            elif block is not None and block[0] == "item":
-                # an item continues over a blank line only when the next line is indented under it
-                nxt = lines[i + 1] if i + 1 < n and i + 1 < len(prose) and prose[i + 1] else ""
-                ind = len(nxt) - len(nxt.lstrip())
-                if not nxt.strip() or ind <= block[3] or _ITEM.match(nxt):
-                    flush()
-            continue
-        if _BREAK.match(raw) and not (block and block[0] == "para" and _SETEXT.match(raw)):
-            flush()
-            continue
+            self.blank(i, prose)
+        elif _BREAK.match(raw) and not (block and block[0] == "para" and _SETEXT.match(raw)):
+            self.flush()
+        elif self.heading_or_note(raw, ln):
+            pass
+        elif s.startswith("|") or (s.count("|") >= 2 and i + 1 < len(lines) and _TABLE_DELIM.match(lines[i + 1] or "x")) \
+                or (block is None and s.count("|") >= 2 and i > 0 and _TABLE_DELIM.match(lines[i - 1] or "x")):
+            self.flush()
+            if not _TABLE_DELIM.match(s):
+                cells = [c.strip() for c in _CELL.split(s.strip().strip("|"))]
+                self.emit("row", ln, " | ".join(c for c in cells))
+        else:
+            im = _ITEM.match(raw)
+            if im and s not in ("-", "*", "+") or (im and block is None):
+                self.flush()
+                self.block = ["item", ln, [(ln, raw[im.end():].strip())], len(im.group(1))]
+            elif block is not None:
+                block[2].append((ln, s))
+            else:
+                self.block = ["para", ln, [(ln, s)], 0]
+
+    def heading_or_note(self, raw: str, ln: int) -> bool:
+        """An ATX or setext heading, or an admonition's title line: emitted; False for anything else."""
         m = _ATX.match(raw)
         if m:
-            flush()
-            emit("heading", ln, m.group(2) or "", len(m.group(1)))
-            continue
+            self.flush()
+            self.emit("heading", ln, m.group(2) or "", len(m.group(1)))
+            return True
+        block = self.block
         sm = _SETEXT.match(raw)
         if sm and block is not None and block[0] == "para" and len(block[2]) == 1:
             first, text = block[1], block[2][0][1]
-            block = None
-            emit("heading", first, text, 1 if sm.group(1)[0] == "=" else 2)
-            continue
+            self.block = None
+            self.emit("heading", first, text, 1 if sm.group(1)[0] == "=" else 2)
+            return True
         am = _ADMONITION.match(raw)
         if am:
-            flush()
+            self.flush()
             if am.group(1):
-                emit("sentence", ln, am.group(1))
-            continue
-        if s.startswith("|") or (s.count("|") >= 2 and i + 1 < n and _TABLE_DELIM.match(lines[i + 1] or "x")) \
-                or (block is None and s.count("|") >= 2 and i > 0 and _TABLE_DELIM.match(lines[i - 1] or "x")):
-            flush()
-            if _TABLE_DELIM.match(s):
-                continue
-            cells = [c.strip() for c in re.split(r"(?<!\\)\|", s.strip().strip("|"))]
-            emit("row", ln, " | ".join(c for c in cells))
-            continue
-        im = _ITEM.match(raw)
-        if im and s not in ("-", "*", "+") or (im and block is None):
-            flush()
-            block = ["item", ln, [(ln, raw[im.end():].strip())], len(im.group(1))]
-            continue
-        if block is not None:
-            block[2].append((ln, s))
-            continue
-        block = ["para", ln, [(ln, s)], 0]
-    flush()
-    return units
+                self.emit("sentence", ln, am.group(1))
+            return True
+        return False
+
+
+_CELL = re.compile(r"(?<!\\)\|")
