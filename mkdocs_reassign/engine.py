@@ -23,7 +23,7 @@ from .markdown import scan as _scan
 from .memory import HeadLines
 from .model import features, findings
 from .model.contracts import ContractSet, load_contracts
-from .model.diagnostics import Diagnostic, at_least
+from .model.diagnostics import Diagnostic
 from .model.links import all_dirs, resolve_links
 from .options import Options, matches_any
 from .sources import MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, read_source, symlink_loops, walk_docs
@@ -154,7 +154,8 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
     registry, dup = _id_registry(feats, cache)
     readable = files - unreadable
     env = (readable, dirs, unreadable, registry, {rel: fd.id for rel, fd in feats.items()})
-    if cache.get("link-env", "", env, _MISSING) is _MISSING:
+    entry = cache.entry("link-env", "")
+    if entry is None or entry[0] != env:  # compared by value: sets and dicts (the cache would compare them by identity)
         cache.put("link-env", "", env, True)
         cache.generation += 1
     link_refs = [(rel, _links(rel, obj, readable, dirs, unreadable, project, cache)) for rel, obj in
@@ -167,7 +168,6 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
     return _report(diags, site, project, unreadable, cache.generation)
 
 
-_MISSING = object()
 _ORDER = ("error", "warning", "info", "off")
 
 

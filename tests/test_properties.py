@@ -150,7 +150,8 @@ def _session(text):
     doc = scan(text)
     s = findings.parse_session("findings/session-1.md", doc, REG, Options().id_pattern)
     diags = rules.check_session(s, REG)
-    site = SimpleNamespace(sessions=[s], finding_registry=REG, defined=findings.truth([s], REG), registry={})
+    site = SimpleNamespace(sessions=[s], finding_registry=REG, defined=findings.truth([s], REG), registry={}, features={},
+                           link_refs=[], link_refs_of=lambda rel: [])
     for rule in (attention_drift, duplicate_finding, unknown_feature):
         diags += rule.check_site(site)
     for d in diags:
