@@ -4,14 +4,16 @@ Placement (where the attention table, the boxes, the banner and the overview go)
 memos that make a serve rebuild cheap. Nothing here imports MkDocs: the adapter hands in each page's
 docs-relative path, its URL, a link resolver and its table of contents.
 
-Serve re-renders every page on every rebuild. The memos hang on three numbers that change only when what
-they guard may have changed:
+Serve re-renders every page on every rebuild. The rendered pieces are kept in a ``cache.Cache`` of their
+own (see ``Pages.__init__`` for why not the engine's), one kind per piece, each under the key it was
+rendered from; the keys are built in one place (the ``_key_*`` methods) and hang on:
 
 - ``pub_n``: what one page shows of *other* docs and of the site — the findings (session objects), the
   feature IDs and titles, the files and their URLs (``env`` from the adapter: the checker's link
   generation and the URL style);
 - ``feat_n``: ``pub_n`` or any feature's own data (ID, title, contract, confidence, requirement results);
-- a page's own parsed doc (the checker keeps the object while the file's content hash is the same).
+- a page's own parsed doc (the checker keeps the object while the file's content hash is the same; the
+  cache compares it by identity).
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from operator import attrgetter
 from dataclasses import fields as dataclass_fields
 
 from . import html as render
+from ..cache import Cache
 from ..model.diagnostics import Diagnostic
 
 PLACEHOLDER = "<!-- reassign:{} -->"
 _PH_RE = re.compile(r"<!-- reassign:(attention-render|anchor ([A-Za-z0-9_-]+)) -->")
 OVERVIEW_MARKER = "<!-- reassign:overview -->"
-_DIAG_FIELDS = attrgetter(*(f.name for f in dataclass_fields(Diagnostic)))
+# every field output shows: ``extra`` is engine bookkeeping (a dict, which the cache would compare by identity)
+_DIAG_FIELDS = attrgetter(*(f.name for f in dataclass_fields(Diagnostic) if f.name != "extra"))
+_MISS = object()
 
 
 def _sig(fd) -> tuple:
@@ -53,15 +58,21 @@ class Pages:
         self._env = None
         self._sessions_prev: tuple = ()
         self._feats_prev: dict = {}
-        self._sigs: dict[str, tuple] = {}  # rel -> (fd, _sig(fd))
-        self._boxes: dict[str, tuple] = {}  # rel -> (fd, pub_n, page url, html)
-        self._tables: dict[str, tuple] = {}  # rel -> (session, pub_n, page url, html)
-        self._banners: dict[str, tuple] = {}  # rel -> (parsed object, key, html)
-        self._rows: dict[str, tuple] = {}  # rel -> (fd, pub_n, page url, columns, html)
-        self._order: tuple | None = None  # (feat_n, features sorted, columns)
-        self._overview: tuple | None = None  # (pub_n, feat_n, page url, html)
-        self._entries: dict[str, tuple] = {}  # rel -> (pub_n, sig, text)
-        self._json: tuple | None = None  # (key, text)
+        self._live: set[str] = set()  # feature and session pages the cache may hold pieces of
+        # The rendered pieces, per page (the docs-relative path) or for the site (path ""), each under its key:
+        #   sig       feature  _sig(fd)                       key: fd
+        #   boxes     feature  completion and findings boxes  key: _key_shown
+        #   table     session  attention table                key: _key_shown
+        #   banner    page     diagnostics banner             key: _key_banner
+        #   row       feature  its overview row               key: _key_row
+        #   entry     feature  its report entry (JSON text)   key: _key_entry
+        #   order     ""       (features sorted, columns)     key: feat_n
+        #   overview  ""       the overview table             key: _key_overview
+        #   json      ""       the whole report               key: _key_json
+        # A Cache of its own, not kinds in the engine's: the two live differently (a build releases the engine's
+        # cache before rendering, a contract change clears its parsed docs, while these pieces follow pub_n and
+        # feat_n), and which pages are gone is Pages' to say (a page stops being a feature or session here).
+        self.cache = Cache()
 
     # ------------------------------------------------------------------ per build
 
@@ -93,37 +104,36 @@ class Pages:
         if not self.memo:
             self._feats_prev = {}
             return
+        cache = self.cache
         pub = env != self._env
         self._env = env
+        moved = prev.keys() != feats.keys()
         if len(rep.sessions) != len(self._sessions_prev) or any(a is not b for a, b in zip(rep.sessions, self._sessions_prev)):
-            pub = True
+            moved = True
             self._sessions_prev = tuple(rep.sessions)
-        if prev.keys() != feats.keys():
+        if moved:  # a session changed, or pages came or went: forget what the cache holds of the gone ones
             pub = True
-            for rel in [r for r in self._sigs if r not in feats]:
-                del self._sigs[rel]
+            live = feats.keys() | sessions.keys()
+            for rel in self._live - live:
+                cache.forget(rel)
+            self._live = live
         feat = pub
-        sigs = self._sigs
         for rel, fd in changed:
             new = _sig(fd)
-            old = sigs.get(rel)
-            if old is None or old[1] != new:
+            _fd, old = cache.entry("sig", rel) or (None, None)  # the sig this page had, whatever doc it came from
+            if old != new:
                 feat = True
-                if old is None or old[1][:2] != new[:2]:  # ID or title: shown on other pages
+                if old is None or old[:2] != new[:2]:  # ID or title: shown on other pages
                     pub = True
-            sigs[rel] = (fd, new)
+            cache.put("sig", rel, fd, new)
         if pub:  # related-feature results are re-evaluated in place against the registry
             for rel, fd in feats.items():
                 if fd.pending_related:
-                    sigs[rel] = (fd, _sig(fd))
+                    cache.put("sig", rel, fd, _sig(fd))
             self.pub_n += 1
         if feat:
             self.feat_n += 1
         self._feats_prev = dict(feats)
-        for memo in (self._boxes, self._tables, self._banners, self._rows, self._entries):
-            if len(memo) > len(feats) + len(sessions) + 16:  # deleted pages
-                for rel in [r for r in memo if r not in feats and r not in sessions]:
-                    del memo[rel]
 
     # ------------------------------------------------------------------ Markdown (session pages only)
 
@@ -182,11 +192,12 @@ class Pages:
         used = False
         boxes = ""
         if fd is not None and self._boxes_on:
-            hit = self._boxes.get(rel)
-            if hit is not None and hit[0] is fd and hit[1] == self.pub_n and hit[2] == page_url:
-                boxes = hit[3]
-            else:
-                boxes = self._feature_boxes(rel, fd, page_url, resolve)
+            key = self._key_shown(fd, page_url)
+            boxes = self.cache.get("boxes", rel, key, _MISS)
+            if boxes is _MISS:
+                boxes = self._feature_boxes(fd, resolve)
+                if self.memo:
+                    self.cache.put("boxes", rel, key, boxes)
             used = True
         banner = ""
         if banner_on and (fd is not None or session is not None):
@@ -214,7 +225,7 @@ class Pages:
         head = html[:at]
         return html.replace(head, banner + head + boxes, 1)
 
-    def _feature_boxes(self, rel: str, fd, page_url: str, resolve) -> str:
+    def _feature_boxes(self, fd, resolve) -> str:
         rep = self.rep
         found = rep.findings_of(fd.id) if fd.id else []
         out = []
@@ -228,21 +239,16 @@ class Pages:
             out.append(render.completion_box(fd, found, related, resolve))
         if self.opts.findings_box and fd.id:
             out.append(render.findings_box(fd, found, resolve))
-        html = "\n" + "\n".join(out) + "\n"
-        if self.memo:
-            self._boxes[rel] = (fd, self.pub_n, page_url, html)
-        return html
+        return "\n" + "\n".join(out) + "\n"
 
     def _banner(self, rel: str, obj, diags: list, toc) -> str:
         pairs = toc()
         if not self.memo:
             return render.banner(diags, anchor_finder(obj.doc.headings, pairs))
-        key = (tuple(map(_DIAG_FIELDS, diags)), tuple(pairs))
-        hit = self._banners.get(rel)
-        if hit is not None and hit[0] is obj and hit[1] == key:
-            return hit[2]
-        html = render.banner(diags, anchor_finder(obj.doc.headings, pairs))
-        self._banners[rel] = (obj, key, html)
+        key = self._key_banner(obj, diags, pairs)
+        html = self.cache.get("banner", rel, key, _MISS)
+        if html is _MISS:
+            html = self.cache.put("banner", rel, key, render.banner(diags, anchor_finder(obj.doc.headings, pairs)))
         return html
 
     def _fill(self, rel, session, html: str, page_url: str, resolve):
@@ -254,12 +260,12 @@ class Pages:
                 return render.finding_anchor(m.group(2).removeprefix("finding-").upper())
             if session is None:  # an attention slot typed into a page that is no session
                 return ""
-            hit = self._tables.get(rel)
-            if hit is not None and hit[0] is session and hit[1] == self.pub_n and hit[2] == page_url:
-                return hit[3]
-            table = render.attention_table(session, rep.finding_registry, resolve)
-            if self.memo:
-                self._tables[rel] = (session, self.pub_n, page_url, table)
+            key = self._key_shown(session, page_url)
+            table = self.cache.get("table", rel, key, _MISS)
+            if table is _MISS:
+                table = render.attention_table(session, rep.finding_registry, resolve)
+                if self.memo:
+                    self.cache.put("table", rel, key, table)
             return table
 
         overview_html = None
@@ -276,26 +282,25 @@ class Pages:
         rep = self.rep
         if not self.memo:
             return render.overview(rep, resolve)
-        memo = self._overview
-        if memo is not None and memo[:3] == (self.pub_n, self.feat_n, page_url):
-            return memo[3]
-        order = self._order
-        if order is None or order[0] != self.feat_n:
+        cache = self.cache
+        key = self._key_overview(page_url)
+        html = cache.get("overview", "", key, _MISS)
+        if html is not _MISS:
+            return html
+        order = cache.get("order", "", self.feat_n)
+        if order is None:
             feats = render.overview_order(rep.features.values())
-            order = self._order = (self.feat_n, feats, render.overview_columns(feats))
-        _n, feats, columns = order
+            order = cache.put("order", "", self.feat_n, (feats, render.overview_columns(feats)))
+        feats, columns = order
         rows = []
         for fd in feats:
-            hit = self._rows.get(fd.rel)
-            if hit is not None and hit[0] is fd and hit[1] == self.pub_n and hit[2] == page_url and hit[3] == columns:
-                rows.append(hit[4])
-                continue
-            row = render.overview_row(fd, rep.findings_of(fd.id) if fd.id else [], columns, resolve)
-            self._rows[fd.rel] = (fd, self.pub_n, page_url, columns, row)
+            row_key = self._key_row(fd, page_url, columns)
+            row = cache.get("row", fd.rel, row_key, _MISS)
+            if row is _MISS:
+                row = cache.put("row", fd.rel, row_key,
+                                render.overview_row(fd, rep.findings_of(fd.id) if fd.id else [], columns, resolve))
             rows.append(row)
-        html = render.overview_table(columns, rows)
-        self._overview = (self.pub_n, self.feat_n, page_url, html)
-        return html
+        return cache.put("overview", "", key, render.overview_table(columns, rows))
 
     # ------------------------------------------------------------------ reassign-report.json
 
@@ -305,24 +310,48 @@ class Pages:
         rep = self.rep
         if not self.memo:
             return report_mod.json_report_text(rep)
-        key = (self.pub_n, self.feat_n, rep.docs_prefix, tuple(map(_DIAG_FIELDS, rep.diagnostics)))
-        if self._json is not None and self._json[0] == key:
-            return self._json[1]
-        entries = self._entries
-        sigs = self._sigs
-
-        def entry_text_of(rel, fd):
-            sig = sigs[rel][1]
-            hit = entries.get(rel)
-            if hit is not None and hit[0] == self.pub_n and hit[1] == sig:
-                return hit[2]
-            text = report_mod.entry_text(report_mod.feature_entry(rep, rel, fd))
-            entries[rel] = (self.pub_n, sig, text)
+        cache = self.cache
+        key = self._key_json()
+        text = cache.get("json", "", key, _MISS)
+        if text is not _MISS:
             return text
 
-        text = report_mod.json_report_text(rep, entry_text_of)
-        self._json = (key, text)
-        return text
+        def entry_text_of(rel, fd):
+            entry_key = self._key_entry(rel, fd)
+            text = cache.get("entry", rel, entry_key, _MISS)
+            if text is _MISS:
+                text = cache.put("entry", rel, entry_key, report_mod.entry_text(report_mod.feature_entry(rep, rel, fd)))
+            return text
+
+        return cache.put("json", "", key, report_mod.json_report_text(rep, entry_text_of))
+
+    # ------------------------------------------------------------------ memo keys: what each piece is rendered from
+    # (the cache compares the doc, feature and session objects by identity, everything else by value)
+
+    def _key_shown(self, obj, page_url: str) -> tuple:
+        """Boxes (obj: the feature) and attention tables (obj: the session): the page's own object, what it
+        shows of other docs, and where links are resolved from."""
+        return (obj, self.pub_n, page_url)
+
+    def _key_banner(self, obj, diags: list, pairs: list) -> tuple:
+        """A banner: the page's object, the diagnostics it lists, and the headings it points into."""
+        return (obj, tuple(map(_DIAG_FIELDS, diags)), tuple(pairs))
+
+    def _key_row(self, fd, page_url: str, columns: tuple) -> tuple:
+        """A feature's overview row: its feature, what it shows of others, the overview page, the columns."""
+        return (fd, self.pub_n, page_url, columns)
+
+    def _key_overview(self, page_url: str) -> tuple:
+        return (self.pub_n, self.feat_n, page_url)
+
+    def _key_entry(self, rel: str, fd) -> tuple:
+        """A feature's report entry: what it shows of others and of the feature itself (its sig)."""
+        sig = self.cache.get("sig", rel, fd)
+        return (self.pub_n, sig if sig is not None else _sig(fd))
+
+    def _key_json(self) -> tuple:
+        rep = self.rep
+        return (self.pub_n, self.feat_n, rep.docs_prefix, tuple(map(_DIAG_FIELDS, rep.diagnostics)))
 
 
 # ---------------------------------------------------------------------- helpers
