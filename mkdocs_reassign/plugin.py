@@ -96,7 +96,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self.report = rep
         if not self.serving:
             release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self._banner_on())
-        settle_files(files, docs, rep, self.dirty)
+        settle_files(files, docs, rep, self.dirty, self.pages)
         for d in rep.active:
             msg = d.format()
             (log.info if d.severity == "info" else log.warning)(msg)

@@ -328,6 +328,14 @@ class Pages:
     # ------------------------------------------------------------------ memo keys: what each piece is rendered from
     # (the cache compares the doc, feature and session objects by identity, everything else by value)
 
+    def rendered_current(self, rel: str, obj) -> bool:
+        """Serve: were this page's boxes (feature) or attention table (session) last rendered from the same
+        object and the same published data? (``--dirty`` then need not render the page again.)"""
+        if not self.memo:
+            return False
+        entry = self.cache.entry("boxes", rel) or self.cache.entry("table", rel)
+        return entry is not None and entry[0][0] is obj and entry[0][1] == self.pub_n
+
     def _key_shown(self, obj, page_url: str) -> tuple:
         """Boxes (obj: the feature) and attention tables (obj: the session): the page's own object, what it
         shows of other docs, and where links are resolved from."""

@@ -69,16 +69,19 @@ def drop_unreadable(files, docs, docs_dir: str, warn) -> None:
             continue
 
 
-def settle_files(files, docs, rep, dirty: bool) -> None:
-    """Leave out the files the check found unreadable; under ``--dirty``, have MkDocs render again every page
-    whose boxes or tables depend on other files (feature docs, sessions): their sources did not change, but a
-    finding, an ID or a link target elsewhere may have, and a stale "Ready: Yes" beside an open critical is wrong."""
-    sessions = {s.rel for s in rep.sessions} if dirty else set()
+def settle_files(files, docs, rep, dirty: bool, pages) -> None:
+    """Leave out the files the check found unreadable; under ``--dirty``, have MkDocs render again the pages
+    whose boxes, tables or banner depend on other files (feature docs, sessions): their sources did not change,
+    but a finding, an ID or a link target elsewhere may have, and a stale "Ready: Yes" beside an open critical
+    is wrong. A one-shot build renders all of them again; serve only those whose inputs changed since."""
+    sessions = {s.rel: s for s in rep.sessions} if dirty else {}
     for f in docs:
         rel = f.src_uri
         if rel in rep.unreadable:
             files.remove(f)
-        elif dirty and (rel in rep.features or rel in sessions):
+            continue
+        obj = (rep.features.get(rel) or sessions.get(rel)) if dirty else None
+        if obj is not None and (rep.by_path.get(rep.docs_prefix + rel) or not pages.rendered_current(rel, obj)):
             f.is_modified = _always  # instance attribute: MkDocs asks the file whether to rebuild its page
 
 
