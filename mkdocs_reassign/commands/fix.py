@@ -43,15 +43,8 @@ def fix_tables(project, cache, rep: Report, check_only: bool = False) -> tuple[l
         if display not in stale or s.attention is None or not s.attention.start:
             continue
         path = os.path.join(project.docs_dir, s.rel)
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            problems.append(f"{display}: cannot read: {e.strerror or e}")
-            continue
-        checked = _checked_digest(cache, s.rel)
-        if checked is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != checked:
-            problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
+        data = _read_as_checked(path, cache, s.rel, display, problems)
+        if data is None:
             continue
         new = rewrite(data, s, rep)
         if new is None:
@@ -59,14 +52,35 @@ def fix_tables(project, cache, rep: Report, check_only: bool = False) -> tuple[l
             continue
         if new == data:
             continue
-        changed.append(display)
-        if check_only:
-            continue
-        err = write_if_unchanged(path, data, new)
-        if err:
-            problems.append(f"{display}: {err}")
-            changed.pop()
+        _write(path, data, new, display, check_only, changed, problems)
     return changed, problems
+
+
+def _read_as_checked(path: str, cache, rel: str, display: str, problems: list[str], need_digest: bool = False) -> bytes | None:
+    """The file's bytes, when they are still the bytes the check read (by content hash); else None, with the
+    problem said. ``need_digest``: a file the check did not hash is refused too."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        problems.append(f"{display}: cannot read: {e.strerror or e}")
+        return None
+    checked = _checked_digest(cache, rel)
+    if (checked is None and need_digest) or (checked is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != checked):
+        problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
+        return None
+    return data
+
+
+def _write(path: str, data: bytes, new: bytes, display: str, check_only: bool, changed: list[str], problems: list[str]) -> None:
+    """Record a change and, unless only checking, write it atomically if the file is still ``data``."""
+    changed.append(display)
+    if check_only:
+        return
+    err = write_if_unchanged(path, data, new)
+    if err:
+        problems.append(f"{display}: {err}")
+        changed.pop()
 
 
 def _checked_digest(cache, rel: str) -> str | None:
@@ -153,15 +167,8 @@ def fix_code_refs(project, cache, rep: Report, check_only: bool = False) -> tupl
             continue
         display = rep.docs_prefix + rel
         path = os.path.join(project.docs_dir, rel)
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            problems.append(f"{display}: cannot read: {e.strerror or e}")
-            continue
-        checked = _checked_digest(cache, rel)
-        if checked is None or hashlib.blake2b(data, digest_size=16).hexdigest() != checked:
-            problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
+        data = _read_as_checked(path, cache, rel, display, problems, need_digest=True)
+        if data is None:
             continue
         bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
         try:
@@ -172,13 +179,7 @@ def fix_code_refs(project, cache, rep: Report, check_only: bool = False) -> tupl
         new = bom + rewrite_moved(text, found).encode("utf-8")
         if new == data:
             continue
-        changed.append(display)
-        if check_only:
-            continue
-        err = write_if_unchanged(path, data, new)
-        if err:
-            problems.append(f"{display}: {err}")
-            changed.pop()
+        _write(path, data, new, display, check_only, changed, problems)
     return changed, problems
 
 
@@ -198,15 +199,8 @@ def fix_decision_ids(project, cache, rep: Report, check_only: bool = False) -> t
             continue
         display = rep.docs_prefix + s.rel
         path = os.path.join(project.docs_dir, s.rel)
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            problems.append(f"{display}: cannot read: {e.strerror or e}")
-            continue
-        checked = _checked_digest(cache, s.rel)
-        if checked is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != checked:
-            problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
+        data = _read_as_checked(path, cache, s.rel, display, problems)
+        if data is None:
             continue
         bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
         lines = _split(data[len(bom):])
