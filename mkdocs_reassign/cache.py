@@ -16,9 +16,21 @@ _VALUE_TYPES = (str, int, float, bool, bytes, type(None), frozenset)
 def _same(a, b) -> bool:
     if a is b:
         return True
-    if type(a) is tuple and type(b) is tuple:
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return type(a) in _VALUE_TYPES and type(a) is type(b) and a == b
+    ta = type(a)
+    if ta is tuple:
+        if type(b) is not tuple or len(a) != len(b):
+            return False
+        for x, y in zip(a, b):  # a loop, not all(genexpr): keys are compared for every file on every rebuild
+            if x is y:
+                continue
+            tx = type(x)
+            if tx is tuple:
+                if not _same(x, y):
+                    return False
+            elif tx not in _VALUE_TYPES or tx is not type(y) or x != y:
+                return False
+        return True
+    return ta in _VALUE_TYPES and ta is type(b) and a == b
 
 
 class Cache:

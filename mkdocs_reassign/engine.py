@@ -93,6 +93,21 @@ class Site:
     docs_dir: str = ""  # absolute (code-ref asks git about each doc's last commit)
     cache: Cache | None = None  # the run's cache: site rules may memo what outlives a rebuild (code-ref's index)
 
+    def memo(self, kind: str, path: str, key, compute):
+        """A site rule's result for one file (or "" for the site), reused across serve rebuilds while ``key``
+        is the same; the key includes ``self.generation`` when the result depends on what links resolve against."""
+        if self.cache is None:
+            return compute()
+        hit = self.cache.get(kind, path, key, _NONE)
+        return self.cache.put(kind, path, key, compute()) if hit is _NONE else hit
+
+    @property
+    def generation(self) -> int:
+        return self.cache.generation if self.cache is not None else 0
+
+
+_NONE = object()
+
 
 @dataclass
 class Report:

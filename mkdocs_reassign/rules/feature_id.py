@@ -53,6 +53,13 @@ def stated(site) -> dict[str, str]:
     if cached is not None:
         return cached
     features = site.features
+    key = (site.generation, tuple(fd for fd in features.values() if fd.id is None))  # links and IDs; ID-less docs
+    out = site.memo("stated-ids", "", key, lambda: _stated(site, features))
+    site.__dict__["_stated"] = out
+    return out
+
+
+def _stated(site, features) -> dict[str, str]:
     named: dict[str, set[str]] = {}
     for _rel, refs in site.link_refs:
         for r in refs:
@@ -71,7 +78,6 @@ def stated(site) -> dict[str, str]:
             continue
         if fid not in site.registry:
             out.setdefault(fid, rel)
-    site.__dict__["_stated"] = out
     return out
 
 

@@ -14,20 +14,28 @@ def check_site(site) -> list[Diagnostic]:
     """Only links to an existing feature doc that declares another ID: a missing target is one broken-link (whose
     hint names the doc that declares the ID), a target whose H1 lacks its ID is that doc's feature-id diagnostic."""
     out = []
-    features = site.features
+    stated = _stated(site)
     for rel, refs in site.link_refs:
-        for r in refs:
-            if r.status != "ok" or not r.named:
+        if refs:  # per doc, reused across serve rebuilds while its links and what they resolve against are the same
+            out.extend(site.memo(RULE.id, rel, (refs, site.generation, stated), lambda: _doc(site, rel, refs)))
+    return out
+
+
+def _doc(site, rel: str, refs: list) -> list[Diagnostic]:
+    out = []
+    features = site.features
+    for r in refs:
+        if r.status != "ok" or not r.named:
+            continue
+        tfd = features.get(r.target)
+        if tfd is None or tfd.id is None:
+            continue  # not a feature doc (nothing declares or denies the ID), or the root cause is its feature-id
+        link = r.link
+        for fid in r.named:
+            if tfd.id == fid:
                 continue
-            tfd = features.get(r.target)
-            if tfd is None or tfd.id is None:
-                continue  # not a feature doc (nothing declares or denies the ID), or the root cause is its feature-id
-            link = r.link
-            for fid in r.named:
-                if tfd.id == fid:
-                    continue
-                out.append(Diagnostic(rel, link.line, RULE.id, f"link text names {fid} but {r.target} declares {tfd.id}",
-                                      declared_hint(site, rel, fid) + "; the target doc's own ID is the truth", column=link.col))
+            out.append(Diagnostic(rel, link.line, RULE.id, f"link text names {fid} but {r.target} declares {tfd.id}",
+                                  declared_hint(site, rel, fid) + "; the target doc's own ID is the truth", column=link.col))
     return out
 
 
