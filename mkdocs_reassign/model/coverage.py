@@ -124,8 +124,6 @@ def _has_content(fd, sec: Section) -> bool:
     ("Open Questions" holds nothing else). Line by line, stopping at the first real content."""
     doc = fd.doc
     lo, hi = sec.start + 1, sec.end
-    if not doc.has_content(lo, hi):
-        return False
     lines, prose = doc.lines, doc.prose
     for ln in range(lo, min(hi, len(lines)) + 1):
         if not prose[ln - 1]:
