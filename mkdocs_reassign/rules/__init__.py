@@ -20,13 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
-from ..model.diagnostics import SEVERITIES  # noqa: E402 (one definition)
+from ..model.diagnostics import SEVERITIES  # noqa: F401 (re-exported: one definition)
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
-    scopes: tuple[str, ...]  # "doc", "session", "site"
+    scopes: tuple[str, ...]  # "doc", "session", "site"; "report": applied while the report is built (waiver)
     severity: str  # default severity
     summary: str
 
