@@ -62,7 +62,7 @@ class Option:
 
         kind, default = self.kind, self.new_default()
         if kind == "globs":
-            return c.ListOfItems(c.Type(str), default=default)
+            return _globs_option(c)(c.Type(str), default=default)
         if kind in ("path", "str?"):
             return c.Optional(c.Type(str)) if default is None else c.Type(str, default=default)
         if kind == "str":
@@ -76,6 +76,16 @@ class Option:
         if kind == "list":
             return c.Optional(c.ListOfItems(c.Type(dict)))
         raise AssertionError(kind)  # pragma: no cover
+
+
+def _globs_option(c):
+    """ListOfItems that also takes one glob string, as the CLI and the docs do (``features: "docs/*.md"``)."""
+
+    class Globs(c.ListOfItems):
+        def run_validation(self, value):
+            return super().run_validation([value] if isinstance(value, str) else value)
+
+    return Globs
 
 
 DECLARATION: tuple[Option, ...] = (
