@@ -6,18 +6,13 @@ import posixpath
 
 from ..model.diagnostics import Diagnostic
 from . import Rule
-from .link_id_mismatch import _stated, where_is
+from .link_id_mismatch import per_doc, where_is
 
 RULE = Rule("broken-link", ("site",), "error", "a relative link's target does not exist (or is a directory)")
 
 
 def check_site(site) -> list[Diagnostic]:
-    out = []
-    stated = _stated(site)
-    for rel, refs in site.link_refs:
-        if refs:  # per doc, reused across serve rebuilds while its links and what they resolve against are the same
-            out.extend(site.memo(RULE.id, rel, (refs, site.generation, stated), lambda: _doc(site, rel, refs)))
-    return out
+    return per_doc(site, RULE.id, _doc)
 
 
 def _doc(site, rel: str, refs: list) -> list[Diagnostic]:

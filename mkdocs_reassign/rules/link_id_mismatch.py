@@ -13,12 +13,7 @@ RULE = Rule("link-id-mismatch", ("site",), "error", "link text names an ID that 
 def check_site(site) -> list[Diagnostic]:
     """Only links to an existing feature doc that declares another ID: a missing target is one broken-link (whose
     hint names the doc that declares the ID), a target whose H1 lacks its ID is that doc's feature-id diagnostic."""
-    out = []
-    stated = _stated(site)
-    for rel, refs in site.link_refs:
-        if refs:  # per doc, reused across serve rebuilds while its links and what they resolve against are the same
-            out.extend(site.memo(RULE.id, rel, (refs, site.generation, stated), lambda: _doc(site, rel, refs)))
-    return out
+    return per_doc(site, RULE.id, _doc)
 
 
 def _doc(site, rel: str, refs: list) -> list[Diagnostic]:
@@ -64,3 +59,14 @@ def _stated(site) -> dict[str, str]:
     from .feature_id import stated
 
     return stated(site)
+
+
+def per_doc(site, rule_id: str, doc_check) -> list[Diagnostic]:
+    """A link rule's diagnostics, doc by doc, each reused across serve rebuilds while the doc's links and what
+    they resolve against (the link generation, the IDs docs state elsewhere) are the same."""
+    out = []
+    stated = _stated(site)
+    for rel, refs in site.link_refs:
+        if refs:
+            out.extend(site.memo(rule_id, rel, (refs, site.generation, stated), lambda: doc_check(site, rel, refs)))
+    return out
