@@ -151,7 +151,8 @@ def _session(text):
     s = findings.parse_session("findings/session-1.md", doc, REG, Options().id_pattern)
     diags = rules.check_session(s, REG)
     site = SimpleNamespace(sessions=[s], finding_registry=REG, defined=findings.truth([s], REG), registry={}, features={},
-                           link_refs=[], link_refs_of=lambda rel: [])
+                           link_refs=[], link_refs_of=lambda rel: [], generation=0,
+                           memo=lambda kind, path, key, compute: compute())
     for rule in (attention_drift, duplicate_finding, unknown_feature):
         diags += rule.check_site(site)
     for d in diags:
@@ -165,6 +166,12 @@ def _session(text):
 
 
 test_session_any_text = QUICK(given(DOC)(_session))
+
+
+def test_session_finding_naming_an_undeclared_feature():
+    """Found by the exploring run: a finding whose Feature names an ID no doc declares reaches the site rules'
+    stated-ID lookup (which reads the site's features, link generation and memo)."""
+    _session("---\n### CRIT-1201-001: Loops\n**Feature:** P1")
 test_session_any_text_slow = slow(SLOW_N["session"])(given(DOC)(_session))
 
 
