@@ -306,22 +306,18 @@ def cmd_fix(args) -> int:
         raise UsageError("fix --code-refs needs the source_root option (the folder code references point into)")
     rep = run.validate()
     if getattr(args, "decision_ids", False):  # short references (Q1) in DECISIONS LOG rows -> finding IDs
-        changed, problems = fix_decision_ids(run.project, run.cache, rep, check_only=args.check)
-        for p in problems:
-            print(p, file=sys.stderr)
-        for c in changed:
-            print(("stale: " if args.check else "fixed: ") + c)
-        if not changed and not problems:
-            print("no DECISIONS LOG row names a finding by a short reference that one finding matches")
-        return 2 if problems else 1 if (args.check and changed) else 0
-    fix = fix_code_refs if args.code_refs else fix_tables
+        fix, nothing = fix_decision_ids, "no DECISIONS LOG row names a finding by a short reference that one finding matches"
+    elif args.code_refs:
+        fix, nothing = fix_code_refs, "no moved code references"
+    else:
+        fix, nothing = fix_tables, "all attention tables are up to date"
     changed, problems = fix(run.project, run.cache, rep, check_only=args.check)
     for p in problems:
         print(p, file=sys.stderr)
     for path in changed:
         print(("stale: " if args.check else "fixed: ") + path)
     if not changed and not problems:
-        print("no moved code references" if args.code_refs else "all attention tables are up to date")
+        print(nothing)
     if problems:
         return 2
     return 1 if (args.check and changed) else 0

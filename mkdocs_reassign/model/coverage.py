@@ -57,7 +57,8 @@ class Gap:
     other: Section | None = None  # order: the section it should come after
     where: str = ""  # term, diagram: 'section "X"' or "the doc"
     verdict: ConceptVerdict | None = None  # term: the closest passage; elsewhere: where it was found
-    moves: list = field(default_factory=list)  # order: (section, the one it should follow) pairs; template: found specs
+    moves: list = field(default_factory=list)  # order: (section, the one it should follow, its spec) triples
+    present: list = field(default_factory=list)  # template: the template sections the doc has
 
 
 @dataclass(slots=True)
@@ -153,7 +154,7 @@ def evaluate(fd) -> None:
         _order(fd, specs, found)
     # none of the template's sections at all (a stub, another layout): the template gap is the one defect to
     # report; the requirements are judged (for the boxes) but not reported one by one
-    stub = any(g.kind == "template" and not g.moves for g in fd.gaps)
+    stub = any(g.kind == "template" and not g.present for g in fd.gaps)
     keep = len(fd.gaps)
     for req in c.requirements:
         fd.results.append(ReqResult(req.id, req.description or req.id, _requirement(fd, req, found), req.contract or c.name))
@@ -174,7 +175,7 @@ def _sections(fd, specs, found) -> None:
     present = [s for s in required if found[s.id]]
     template = len(required) >= 4 and len(present) * 2 < len(required)
     if template:  # another layout altogether: one gap, not one per section
-        gaps.append(Gap("template", h1_line, c.name, moves=present))
+        gaps.append(Gap("template", h1_line, c.name, present=present))
     for idx, spec in enumerate(specs):
         secs = found[spec.id]
         met = True

@@ -16,8 +16,8 @@ def check_doc(fd) -> list[Diagnostic]:
     out = []
     for i, g in gaps(fd, "template"):
         required = [s for s in fd.contract.sections if s.required]
-        have = [s.names[0] for s in g.moves]
-        lacks = [s.names[0] for s in required if s not in g.moves]
+        have = [s.names[0] for s in g.present]
+        lacks = [s.names[0] for s in required if s not in g.present]
         has = f"has {', '.join(have)}" if have else "has none of them; its other requirements are reported once it has"
         out.append(Diagnostic(fd.rel, g.line, RULE.id,
                               f"the doc has {len(have)} of the {len(required)} sections of contract {g.contract} ({has})",
