@@ -26,7 +26,7 @@ from .model.contracts import ContractSet, load_contracts
 from .model.diagnostics import Diagnostic
 from .model.links import all_dirs, resolve_links
 from .options import Options, matches_any
-from .sources import MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, read_source, symlink_loops, walk_docs
+from .sources import LINK_HINT, MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, read_source, symlink_loops, walk_docs
 
 __all__ = ["Project", "Site", "Report", "validate", "MARKDOWN_EXTENSIONS", "Source", "decode", "read_source", "walk_docs",
            "check_other_file"]
@@ -158,10 +158,10 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
     for rel in others:
         if rel in unreadable or (sources and rel in sources):
             continue
-        problem = check_other_file(os.path.join(project.docs_dir, rel))
+        problem = check_other_file(os.path.join(project.docs_dir, rel), project.docs_dir)
         if problem:
             unreadable.add(rel)
-            read_problems.append((rel, 0, problem, "fix or remove it; the file is left out of the site"))
+            read_problems.append((rel, 0, problem, LINK_HINT if problem.startswith("symbolic link") else "fix or remove it; the file is left out of the site"))
     feats, sessions, diags = _read_docs(md, project, cache, contracts, reg, sources, unreadable, read_problems)
     for rel in cache.paths("doc"):
         if rel not in files:
@@ -232,9 +232,9 @@ def _file_lists(files: set[str], cache: Cache):
 
 
 def _symlink_loops(project: Project, files, dirs, unreadable: set, read_problems: list) -> None:
-    for d, ancestor in sorted(symlink_loops(project.docs_dir, dirs).items()):
+    for d, message in sorted(symlink_loops(project.docs_dir, dirs).items()):
         unreadable |= {f for f in files if f.startswith(d + "/")}
-        read_problems.append((d, 0, f"symbolic link loop: {d} leads back to {ancestor or 'docs_dir'}",
+        read_problems.append((d, 0, message, LINK_HINT if message.startswith("symbolic link leaving") else
                               "remove or retarget the link; the files reached through it are left out of the site"))
 
 
@@ -251,7 +251,7 @@ def _load(rel: str, project: Project, cache: Cache, sources) -> Source:
         key = None
     if key is not None and entry is not None and entry[0] == key:
         return entry[1]
-    src = read_source(abs_path, rel)
+    src = read_source(abs_path, rel, project.docs_dir)
     if key is not None:
         cache.put("read", rel, key, src)
     return src
@@ -280,7 +280,7 @@ def _read_docs(md, project: Project, cache: Cache, contracts, reg, sources, unre
         obj = cache.get("doc", rel, (src.digest, kind))
         if obj is None:
             if src.text is None and src.error is None:  # released after an earlier scan; read it again
-                src = read_source(os.path.join(project.docs_dir, rel), rel)
+                src = read_source(os.path.join(project.docs_dir, rel), rel, project.docs_dir)
                 cache.drop("read", rel)
             obj = _check_file(rel, src.text or "", kind, project, cache, contracts, reg)
             cache.put("doc", rel, (src.digest, kind), obj)

@@ -80,6 +80,22 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             if os.path.isdir(folder) and folder not in config.watch:
                 config.watch.append(folder)
 
+    def on_pre_build(self, config):
+        """MkDocs lists docs_dir next, following every link, before any plugin sees a file: a link to ``/``, to a
+        folder holding docs_dir or into /proc would make it walk the whole disk. Stop the build instead, naming them."""
+        from .sources import unwalkable_links
+
+        bad = unwalkable_links(config.docs_dir)
+        if bad:
+            from mkdocs.exceptions import PluginError
+
+            prefix = self.project.docs_prefix if self.project else ""
+            for rel, real in bad:
+                log.error(f"{prefix}{rel}: error: read-error: symbolic link leaving docs_dir (to {real}); MkDocs would walk "
+                          "all of it before any plugin runs (remove the link or copy what it links to into docs_dir)")
+            raise PluginError(f"reassign: {len(bad)} symbolic link(s) in docs_dir lead to / or a folder MkDocs cannot walk "
+                              f"(first: {prefix}{bad[0][0]}); the build is stopped before MkDocs walks them")
+
     @event_priority(-50)  # after plugins that add or remove files
     def on_files(self, files, config):
         # src_dir, not abs_src_path: the latter is computed (a path join) per file on every rebuild

@@ -9,6 +9,8 @@ import posixpath
 import stat
 from dataclasses import dataclass
 
+from .safefs import _PSEUDO_ROOTS, ReadError, _kind, _pseudo_dev, inside, leaves_root, read_regular
+
 MAX_BYTES = 20 * 1024 * 1024
 # What MkDocs reads as pages (mkdocs.utils.markdown_extensions): a page it cannot decode kills the build.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
@@ -24,18 +26,16 @@ class Source:
     error_line: int = 0  # where the error is, when it has a line (0 = the file as a whole)
 
 
-def read_source(abs_path: str, rel: str) -> Source:
-    """Read a Markdown file as UTF-8 (BOM allowed). Never raises, never blocks on a FIFO or device."""
+def read_source(abs_path: str, rel: str, root: str | None = None) -> Source:
+    """Read a Markdown file as UTF-8 (BOM allowed). Never raises, never blocks on a FIFO or device;
+    with ``root`` (docs_dir), a symbolic link that leaves it is refused."""
     try:
-        st = os.stat(abs_path)
-        if not stat.S_ISREG(st.st_mode):
-            return Source(rel, abs_path, error=(f"not a regular file ({_kind(st.st_mode)})", "replace it with a Markdown file"))
-        if st.st_size > MAX_BYTES:
-            return Source(rel, abs_path, error=(f"file is {st.st_size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", "split the page"))
-        with open(abs_path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        return Source(rel, abs_path, error=(f"cannot read file: {e.strerror or e}", "check permissions and symlinks"))
+        data = read_regular(abs_path, MAX_BYTES, root=root)
+    except ReadError as e:
+        hint = "split the page" if "limit" in e.message else e.hint
+        return Source(rel, abs_path, error=(e.message, hint))
+    except (OSError, ValueError) as e:
+        return Source(rel, abs_path, error=(f"cannot read file: {getattr(e, 'strerror', None) or e}", "check permissions and symlinks"))
     return decode(data, rel, abs_path)
 
 
@@ -67,29 +67,18 @@ def _looks_utf16(data: bytes) -> bool:
     return False
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a file"
-
-
 def is_markdown(rel: str) -> bool:
     return rel.endswith(MARKDOWN_EXTENSIONS)
 
 
-def check_other_file(abs_path: str) -> str | None:
-    """Why MkDocs could not copy a non-Markdown file (dangling link, FIFO, ...), or None. Never raises.
+def check_other_file(abs_path: str, root: str | None = None) -> str | None:
+    """Why MkDocs could not copy a non-Markdown file (dangling link, FIFO, a link leaving ``root``, ...), or None.
+    Never raises.
 
     A path that is not in docs_dir at all (a theme file MkDocs lists among the site's files) is fine.
     """
     try:
-        os.lstat(abs_path)
+        lst = os.lstat(abs_path)
     except (OSError, ValueError):
         return None
     try:
@@ -102,55 +91,76 @@ def check_other_file(abs_path: str) -> str | None:
                 target = "?"
             return f"dangling symbolic link to {target!r}: {e.strerror or e}"
         return f"cannot read file: {e.strerror or e}"
+    if stat.S_ISLNK(lst.st_mode) and root is not None:
+        real = leaves_root(abs_path, root)
+        if real is not None:
+            return link_leaves(real)
     if not stat.S_ISREG(st.st_mode):
         return f"not a regular file ({_kind(st.st_mode)})"
+    if _pseudo_dev(st.st_dev):
+        return "a kernel file (/proc or /sys), not a regular file"
     return None
 
 
-def symlink_loops(docs_dir: str, dirs) -> dict[str, str]:
-    """Docs-relative folders that are symbolic links back to one of their own ancestors -> that ancestor ('' = docs_dir).
+def link_leaves(real: str) -> str:
+    return f"symbolic link leaving docs_dir (to {real})"
 
-    MkDocs follows such a link until the path is too long, then dies copying a file; the
-    folders (and every file under them) are left out instead. Never raises.
+
+LINK_HINT = "copy what it links to into docs_dir, or remove the link; what is reached through it is left out of the site"
+
+
+def symlink_loops(docs_dir: str, dirs) -> dict[str, str]:
+    """Docs-relative folders that are symbolic links back to one of their own ancestors, or out of docs_dir
+    -> what is wrong with them (a message). Folders under one of them are not listed.
+
+    MkDocs follows a loop until the path is too long, then dies copying a file; the folders (and every
+    file under them) are left out instead. Never raises.
     """
     real: dict[str, str] = {"": os.path.realpath(docs_dir)}
-    loops: dict[str, str] = {}
+    bad: dict[str, str] = {}
     for d in sorted((d for d in dirs if d), key=lambda d: (d.count("/"), d)):
         parent = posixpath.dirname(d)
-        if parent not in real:  # under a loop (or its parent was not listed)
-            if any(parent == lp or parent.startswith(lp + "/") for lp in loops):
+        if parent not in real:  # under a bad link (or its parent was not listed)
+            if any(parent == lp or parent.startswith(lp + "/") for lp in bad):
                 continue
             real[parent] = os.path.realpath(os.path.join(docs_dir, parent))
         abs_d = os.path.join(docs_dir, d)
         if os.path.islink(abs_d):
-            r = os.path.realpath(abs_d)
-            a = parent
-            while True:
-                if real.get(a) == r:
-                    loops[d] = a
-                    break
-                if not a:
-                    break
-                a = posixpath.dirname(a)
-            if d in loops:
+            problem = _dir_link_problem(d, os.path.realpath(abs_d), parent, real)
+            if problem:
+                bad[d] = problem
                 continue
-            real[d] = r
+            real[d] = os.path.realpath(abs_d)
         else:
             real[d] = real[parent].rstrip("/") + "/" + posixpath.basename(d)
-    return loops
+    return bad
 
 
+def _dir_link_problem(d: str, r: str, parent: str, real: dict[str, str]) -> str | None:
+    a = parent
+    while True:
+        if real.get(a) == r:
+            return f"symbolic link loop: {d} leads back to {a or 'docs_dir'}"
+        if not a:
+            break
+        a = posixpath.dirname(a)
+    if not inside(r, real[""]):
+        return link_leaves(r)
+    return None
 
 
 def walk_docs(docs_dir: str) -> list[str]:
-    """Every file under docs_dir as MkDocs sees it (dot-files and dot-folders left out); symlink loops are safe.
+    """Every file under docs_dir as MkDocs sees it (dot-files and dot-folders left out); symbolic links are safe.
 
     A folder that links back to one of its ancestors is not descended into, but its own files are
-    listed (as MkDocs lists them), so that Checker.run reports the loop and leaves them out of the site.
-    A folder reached twice through different links (no loop) is walked once.
+    listed (as MkDocs lists them), so that the engine reports the loop and leaves them out of the site.
+    A folder linked from outside docs_dir (``/``, ``/proc``, a sibling project) is never walked: the link
+    itself is listed, so that the engine reports it once. A folder reached twice through different links
+    (no loop) is walked once.
     """
     out = []
     root = os.path.abspath(docs_dir)
+    root_real = os.path.realpath(root)
     seen_dirs: set[str] = set()
     chains: dict[str, frozenset] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
@@ -162,11 +172,39 @@ def walk_docs(docs_dir: str) -> list[str]:
             continue
         seen_dirs.add(real)
         chains[dirpath] = parent | {real}
-        dirnames[:] = [] if looped else sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        keep = []
+        for d in ([] if looped else sorted(d for d in dirnames if not d.startswith("."))):
+            if os.path.islink(os.path.join(dirpath, d)) and not inside(os.path.realpath(os.path.join(dirpath, d)), root_real):
+                filenames.append(d)  # never walked: listed, so that it is reported as a link leaving docs_dir
+            else:
+                keep.append(d)
+        dirnames[:] = keep
         for fn in filenames:
             if fn.startswith("."):
                 continue
-            rel = fn if rel_dir == "." else posixpath.join(rel_dir, fn)
-            out.append(rel)
+            out.append(fn if rel_dir == "." else posixpath.join(rel_dir, fn))
     return sorted(out)
+
+
+def unwalkable_links(docs_dir: str, limit: int = 20) -> list[tuple[str, str]]:
+    """(docs-relative path, real target) of folder links in docs_dir that MkDocs must not walk: to ``/``, to a
+    folder holding docs_dir, or into /proc, /sys or /dev (MkDocs follows every link while it lists the files,
+    before any plugin runs, and would walk the whole disk or the kernel's endless trees). Never raises."""
+    out: list[tuple[str, str]] = []
+    root = os.path.abspath(docs_dir)
+    try:
+        root_real = os.path.realpath(root)
+    except (OSError, ValueError):
+        return out
+    for dirpath, dirnames, _files in os.walk(root):  # links to folders are listed in dirnames, not followed
+        for d in dirnames:
+            p = os.path.join(dirpath, d)
+            if not os.path.islink(p):
+                continue
+            r = os.path.realpath(p)
+            if r == "/" or inside(root_real, r) and not inside(r, root_real) or any(inside(r, q) for q in _PSEUDO_ROOTS):
+                out.append((os.path.relpath(p, root).replace(os.sep, "/"), r))
+                if len(out) >= limit:
+                    return out
+    return out

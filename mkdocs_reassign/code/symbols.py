@@ -34,6 +34,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..safefs import read_regular
+
 __all__ = ["Definition", "FileSymbols", "SymbolTable", "CodeParserMissing", "INSTALL_HINT", "language_for"]
 
 INSTALL_HINT = 'pip install "mkdocs-reassign[code]"'
@@ -165,6 +167,9 @@ def _parser(language: str):
         return p
 
 
+MAX_SOURCE_BYTES = 32 * 1024 * 1024  # a cited source file larger than this is not read (an OSError for the caller)
+
+
 class SymbolTable:
     """Files read for checking, by path (re-read when mtime or size change); definitions are cached by
     content hash across every table in the process."""
@@ -181,7 +186,7 @@ class SymbolTable:
         hit = self._by_path.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        fs = FileSymbols(language_for(p), p.read_bytes())
+        fs = FileSymbols(language_for(p), read_regular(key, MAX_SOURCE_BYTES))  # never a FIFO, device or /proc file
         self._by_path[key] = (stamp, fs)
         return fs
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..markdown import yamlutil
+from ..safefs import ReadError, read_regular
 from .globs import matches_any
 from ..markdown import normalize_heading
 
@@ -231,16 +231,15 @@ def build_concepts(c: Contract, words: dict, problems: list) -> None:
 
 def _read_contract(path: Path, display: str, problems: list[ContractProblem], shipped: bool = False) -> Contract | None:
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, /dev/zero would never end
-            problems.append(ContractProblem(display, 0, "contract is not a regular file", "replace it with a YAML file"))
-            return None
-        if st.st_size > 1_000_000:
-            problems.append(ContractProblem(display, 0, "contract file is larger than 1 MB", "split it with extends"))
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        problems.append(ContractProblem(display, 0, f"cannot read contract: {e}", "save it as UTF-8 text"))
+        data = read_regular(str(path), 1_000_000, root=str(path.parent), root_name="contracts_dir")
+        text = data.decode("utf-8")
+    except ReadError as e:
+        problems.append(ContractProblem(display, 0, f"contract {e.message}" if "limit" not in e.message else
+                                        "contract file is larger than 1 MB", "split it with extends" if "limit" in e.message else
+                                        e.hint))
+        return None
+    except (OSError, ValueError) as e:  # UnicodeDecodeError is a ValueError; its text names a byte, not the content
+        problems.append(ContractProblem(display, 0, f"cannot read contract: {getattr(e, 'strerror', None) or e}", "save it as UTF-8 text"))
         return None
     if len(text) > 1_000_000:
         problems.append(ContractProblem(display, 0, "contract file is larger than 1 MB", "split it with extends"))
@@ -259,11 +258,19 @@ def _read_contract(path: Path, display: str, problems: list[ContractProblem], sh
         for e in errors[:20]:
             where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
             problems.append(
-                ContractProblem(display, yamlutil.line_of(text, list(e.absolute_path)), f"{where}: {_short(e.message)}",
+                ContractProblem(display, yamlutil.line_of(text, list(e.absolute_path)), f"{where}: {_schema_message(e)}",
                                 "see schemas/contract.schema.json and the contract format docs")
             )
         return None
     return _parse(raw, display)
+
+
+def _schema_message(e) -> str:
+    """The schema's complaint without quoting a long value of the file (the instance's repr)."""
+    msg, r = e.message, repr(e.instance)
+    if len(r) > 60 and r in msg:
+        msg = msg.replace(r, f"a {type(e.instance).__name__} value")
+    return _short(msg)
 
 
 def _short(msg: str) -> str:

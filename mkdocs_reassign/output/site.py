@@ -59,9 +59,9 @@ def drop_unreadable(files, docs, docs_dir: str, warn) -> None:
             rel = f.src_uri
             path = os.path.join(docs_dir, rel)
             if rel.endswith(MARKDOWN_EXTENSIONS):
-                problem = read_source(path, rel).error
+                problem = read_source(path, rel, docs_dir).error
             else:
-                problem = check_other_file(path)
+                problem = check_other_file(path, docs_dir)
             if problem:
                 files.remove(f)
                 warn(f"{rel}: read-error: {problem[0] if isinstance(problem, tuple) else problem} (left out of the site)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from ..model.diagnostics import Diagnostic
+from ..safefs import open_regular
 from . import Rule
 
 RULE = Rule("source-ref", ("site",), "error", "a File: path or line does not exist under the configured source root")
@@ -17,6 +18,7 @@ def check_site(site) -> list[Diagnostic]:
     root = os.path.realpath(source_root)
     out = []
     counts: dict[str, int | None] = {}
+    done: set[str] = set()
     fulls: dict[str, str | None] = {}
     for s in sessions:
         for f in s.findings:
@@ -38,10 +40,12 @@ def check_site(site) -> list[Diagnostic]:
                     continue
                 if ref.start is None:
                     continue
-                if full not in counts:
-                    counts[full] = _count_lines(full)
-                n = counts[full]
                 last = max(ref.start, ref.end or ref.start)
+                n = counts.get(full, 0)
+                if n is not None and n < last and full not in done:  # count further only when a later line is cited
+                    n = counts[full] = _count_lines(full, last, root)
+                    if n is not None and n < last:
+                        done.add(full)  # the end of the file was reached
                 if ref.start < 1:
                     out.append(Diagnostic(s.rel, ref.line, RULE.id, f"{f.id}: {ref.path}:{ref.start}: lines are numbered from 1",
                                           "update the line numbers"))
@@ -64,17 +68,27 @@ def _under(root: str, path: str) -> str | None:
         return None
 
 
-def _count_lines(path: str) -> int | None:
+COUNT_LIMIT = 64 * 1024 * 1024  # bytes read at most to find a cited line
+
+
+def _count_lines(path: str, need: int, root: str) -> int | None:
+    """The file's number of lines, counted only until ``need`` lines are seen (then ``need``): a reference to
+    line 12 of a 3 GB file reads its first lines, not the file. None when it cannot be read, or when ``need``
+    lines are not found in the first COUNT_LIMIT bytes (a huge file: the line is not checked)."""
     try:
         n = 0
+        read = 0
         last = b"\n"
-        with open(path, "rb") as fh:
-            while True:
+        with open_regular(path, root=root, root_name="source_root") as fh:
+            while n < need:
                 chunk = fh.read(1 << 16)
                 if not chunk:
-                    break
+                    return n + (0 if last == b"\n" else 1)
+                read += len(chunk)
+                if read > COUNT_LIMIT:
+                    return None
                 n += chunk.count(b"\n")
                 last = chunk[-1:]
-        return n + (0 if last == b"\n" else 1)
+        return need
     except OSError:
         return None
