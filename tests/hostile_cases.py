@@ -645,6 +645,67 @@ def _(t):
             Want("read-error", "docs/stream.bin", 0, "not a regular file")]
 
 
+def _links_out(t: Tree) -> None:
+    """A page, a folder and an image linked from outside docs_dir; an in-root link (fine, not reported)."""
+    _home(t)
+    t.write("features/p1.md", feature())
+    t.write("notes.md", "# Notes\n\nShared.\n", under="outside")
+    t.write("logo.png", b"\x89PNG\r\n", under="outside")
+    t.symlink("shared", str(t.root / "outside"))
+    t.symlink("img/logo.png", str(t.root / "outside" / "logo.png"))
+    t.symlink("alias.md", "index.md")  # stays inside docs_dir: a page like any other
+
+
+@case("symlinks-leaving-docs-dir", build=True)
+def _(t):
+    _links_out(t)
+    wants = [Want("read-error", "docs/shared", 0, "symbolic link leaving docs_dir"),
+             Want("read-error", "docs/img/logo.png", 0, "symbolic link leaving docs_dir")]
+    for name, target in (("passwd.md", "/etc/passwd"), ("kmsg.md", "/proc/kmsg"), ("status.md", "/proc/self/status"),
+                         ("null.md", "/dev/null")):
+        if os.path.exists(target):  # /proc/kmsg looks like an empty regular file and blocks forever when read
+            t.symlink(name, target)
+            wants.append(Want("read-error", f"docs/{name}", 0, "symbolic link leaving docs_dir"))
+    return wants
+
+
+@case("symlink-to-root-proc-and-parent", max_seconds=5.0)
+def _(t):
+    _home(t)
+    t.write("features/p1.md", feature())
+    t.symlink("root", "/")  # walked, it is the whole disk (and /proc's links back to /)
+    t.symlink("features/kernel", "/proc")
+    t.symlink("up", "..")  # the project folder, which holds docs_dir: a loop through outside
+    return [Want("read-error", "docs/root", 0, "symbolic link leaving docs_dir (to /)"),
+            Want("read-error", "docs/features/kernel", 0, "symbolic link leaving docs_dir (to /proc)"),
+            Want("read-error", "docs/up", 0, "symbolic link leaving docs_dir")]
+
+
+@case("contract-symlink-to-etc-passwd", options={"contracts_dir": "contracts"}, build=True)
+def _(t):
+    _contract_case(t, {"ok.yaml": "name: ok\n"})
+    t.write("secret.yaml", "name: [root:x:0:0:secret-text\n", under="outside")
+    t.symlink("secret.yaml", str(t.root / "outside" / "secret.yaml"), under="contracts")
+    wants = [Want("contract", "contracts/secret.yaml", 0, "symbolic link leaving contracts_dir")]
+    if os.path.exists("/etc/passwd"):
+        t.symlink("passwd.yaml", "/etc/passwd", under="contracts")
+        wants.append(Want("contract", "contracts/passwd.yaml", 0, "symbolic link leaving contracts_dir"))
+    return wants
+
+
+@case("file-ref-huge-sparse-file", options={"source_root": "src"})
+def _(t):
+    _home(t)
+    big = t.write("big.log", "line one\nline two\n", under="src")
+    os.truncate(big, 3 * 1024**3)  # 3 GB, sparse: counting all its lines reads 3 GB
+    t.write("app.py", "x = 1\n", under="src")
+    crits = "".join(CRIT.format(id=f"CRIT-1201-00{i}", title=f"T{i}", feature="-", file=f) + "\n"
+                    for i, f in enumerate(("big.log:2", "big.log:1-2", "app.py:3"), 1))
+    text = session(critical=crits)
+    t.write("findings/session-1201.md", text)
+    return [Want("source-ref", S1, line_of(text, "`app.py:3`"), "past the end of the file")]
+
+
 @case("file-ref-escaping-source-root", options={"source_root": "src"})
 def _(t):
     _home(t)
