@@ -26,7 +26,8 @@ from .model.contracts import ContractSet, load_contracts
 from .model.diagnostics import Diagnostic
 from .model.links import all_dirs, resolve_links
 from .options import Options, matches_any
-from .sources import LINK_HINT, MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, read_source, symlink_loops, walk_docs
+from .sources import (LINK_HINT, MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, is_racy, read_key, read_source,
+                      symlink_loops, walk_docs)
 
 __all__ = ["Project", "Site", "Report", "validate", "MARKDOWN_EXTENSIONS", "Source", "decode", "read_source", "walk_docs",
            "check_other_file"]
@@ -203,7 +204,7 @@ def load_contracts_cached(project: Project, cache: Cache) -> ContractSet:
     stamp: tuple | None = None
     if folder:
         try:
-            stamp = tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in os.scandir(folder)))
+            stamp = tuple(sorted((e.name, read_key(e.stat())) for e in os.scandir(folder)))  # cp -p changes it too
         except OSError:
             stamp = ()
     entry = cache.entry("contracts", "")
@@ -239,20 +240,23 @@ def _symlink_loops(project: Project, files, dirs, unreadable: set, read_problems
 
 
 def _load(rel: str, project: Project, cache: Cache, sources) -> Source:
-    """Read one Markdown file, or reuse the last read while its size and mtime are the same."""
+    """Read one Markdown file, or reuse the last read while its stat key is the same (``sources.read_key``:
+    a rewrite that keeps mtime and size, as ``cp -p`` does, still changes it)."""
     if sources and rel in sources:
         return sources[rel]
     entry = cache.entry("read", rel)
     abs_path = entry[1].abs if entry is not None else os.path.join(project.docs_dir, rel)
     try:
-        st = os.stat(abs_path)
-        key = (st.st_mtime_ns, st.st_size)
+        key = read_key(os.stat(abs_path))
     except OSError:
         key = None
-    if key is not None and entry is not None and entry[0] == key:
+    if key is not None and entry is not None and entry[0] == key and not entry[1].racy:
         return entry[1]
     src = read_source(abs_path, rel, project.docs_dir)
     if key is not None:
+        if entry is not None and entry[1].digest == src.digest and entry[1].error == src.error:
+            src = entry[1]  # the same bytes (read again as racy, or touched): keep the earlier read
+        src.racy = is_racy(key)
         cache.put("read", rel, key, src)
     return src
 

@@ -7,6 +7,7 @@ import hashlib
 import os
 import posixpath
 import stat
+import time
 from dataclasses import dataclass
 
 from .safefs import _PSEUDO_ROOTS, ReadError, _kind, _pseudo_dev, inside, leaves_root, read_regular
@@ -24,6 +25,22 @@ class Source:
     error: tuple[str, str] | None = None  # (message, hint)
     digest: str = ""
     error_line: int = 0  # where the error is, when it has a line (0 = the file as a whole)
+    racy: bool = False  # changed so shortly before it was read that a same-key rewrite could follow (read_key)
+
+
+RACY_NS = 2_000_000_000  # a file changed less than this before it was read is read again on the next rebuild
+
+
+def read_key(st: os.stat_result) -> tuple:
+    """What a serve rebuild compares to know a file is unchanged: its inode, mtime, ctime and size. ``cp -p`` and
+    ``rsync -t`` keep mtime and size but not ctime (set by the kernel on every write) nor, for rsync, the inode."""
+    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+
+
+def is_racy(key: tuple) -> bool:
+    """Was the file changed so recently that a rewrite within the clock's granularity would keep its key? Then
+    the next rebuild reads it again and compares the content's hash (the racy-git rule)."""
+    return time.time_ns() - key[3] < RACY_NS
 
 
 def read_source(abs_path: str, rel: str, root: str | None = None) -> Source:

@@ -182,7 +182,7 @@ class SymbolTable:
         p = Path(path)
         st = p.stat()
         key = str(p)
-        stamp = (st.st_mtime_ns, st.st_size)
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)  # cp -p keeps mtime and size, not ctime
         hit = self._by_path.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]

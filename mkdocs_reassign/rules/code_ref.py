@@ -192,6 +192,6 @@ def _note(rel: str, per_path, first, sha: str, fr) -> Diagnostic | None:
 def _mtime(path: str) -> int:
     try:
         st = os.stat(path)
-        return st.st_mtime_ns ^ st.st_size
+        return hash((st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size))  # cp -p keeps mtime and size, not ctime
     except OSError:
         return -1

@@ -1,0 +1,176 @@
+"""`mkdocs serve` under hostile edits: one file's state (undecodable, half-written, deleted, renamed, swapped by
+`cp -p` with the same mtime and size) is a diagnostic for that file on that rebuild, never the plugin's
+internal-error path nor MkDocs' own UnicodeDecodeError; the next clean save recovers fully (the warm site is
+byte-identical to a fresh build's).
+
+Two drivers: real MkDocs builds in process exactly as serve drives them (the plugin instance kept across
+rebuilds, as in test_serve_rebuild.py), for deterministic sequences; and a real `mkdocs serve` subprocess on
+127.0.0.1 fed a burst of hostile edits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from browser_support import MkdocsServe
+from project_copy import P2_SRC, P4_SRC, copy_project
+from test_serve_rebuild import _build, _plugin_cache, _tree
+
+P4_PAGE = "features/platform/visitor-reassignment/index.html"
+
+
+@pytest.fixture
+def mkdocs_log(caplog):
+    caplog.set_level(logging.WARNING, logger="mkdocs")
+    yield caplog
+    _plugin_cache().clear()
+
+
+def _swap_keeping_stat(path: Path, data: bytes) -> None:
+    """Rewrite a file as `cp -p` does: new bytes of the same size, then the old mtime put back."""
+    st = path.stat()
+    assert len(data) == st.st_size
+    path.write_bytes(data)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_mtime_ns, path.stat().st_size) == (st.st_mtime_ns, st.st_size)
+
+
+def _rebuild(project: Path, site: Path, warm, log) -> list[str]:
+    """One warm rebuild (serve's kept instance); the log lines it gave. It must not raise."""
+    log.clear()
+    _plugin_cache()["reassign"] = warm
+    assert _build(project, site, fresh=False) is warm
+    lines = [r.getMessage() for r in log.records]
+    assert not any("internal error" in ln for ln in lines), lines
+    return lines
+
+
+def _same_as_fresh(project: Path, warm_site: Path, tmp_path: Path, warm) -> None:
+    fresh_site = tmp_path / f"fresh-{time.monotonic_ns()}"
+    _build(project, fresh_site, fresh=True)
+    _plugin_cache()["reassign"] = warm
+    a, b = _tree(warm_site), _tree(fresh_site)
+    assert a.keys() == b.keys(), sorted(a.keys() ^ b.keys())
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_cp_p_swap_with_same_mtime_and_size_is_seen(tmp_path, mkdocs_log):
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "warm"
+    _plugin_cache().clear()
+    warm = _build(project, site, fresh=True)
+    page = project / P4_SRC
+    good = page.read_bytes()
+    time.sleep(2.1)  # past the racy window: only the stat key can tell the swap
+    _rebuild(project, site, warm, mkdocs_log)
+    bad = good[:100] + b"\xff\xfe" + good[102:]  # same size, invalid UTF-8 at byte 100
+    _swap_keeping_stat(page, bad)
+    lines = _rebuild(project, site, warm, mkdocs_log)  # before the fix: UnicodeDecodeError from MkDocs
+    assert any(f"{P4_SRC}:" in ln and "read-error" in ln and "not valid UTF-8" in ln for ln in lines), lines
+    assert not (site / P4_PAGE).exists()
+    _swap_keeping_stat(page, good)
+    lines = _rebuild(project, site, warm, mkdocs_log)
+    assert not any("read-error" in ln for ln in lines), lines
+    assert (site / P4_PAGE).exists()
+    _same_as_fresh(project, site, tmp_path, warm)
+
+
+def _hostile_steps(project: Path):
+    """(name, edit) in order: each leaves one file in a bad state; the last restores every file."""
+    p4, p2 = project / P4_SRC, project / P2_SRC
+    good4, good2 = p4.read_bytes(), p2.read_bytes()
+    moved = p2.with_name("renamed.md")
+    yield "half-written (cut inside a UTF-8 character)", lambda: p4.write_bytes(good4 + "é".encode()[:1])
+    yield "invalid UTF-8 mid-edit", lambda: p4.write_bytes(good4[:200] + b"\xc3\x28" + good4[200:])
+    yield "emptied, as an editor truncates before writing", lambda: p4.write_bytes(b"")
+    yield "deleted", lambda: p4.unlink()
+    yield "recreated", lambda: p4.write_bytes(good4)
+    yield "renamed", lambda: p2.rename(moved)
+    yield "renamed back, undecodable", lambda: (moved.rename(p2), p2.write_bytes(b"\xff" + good2))
+    yield "a FIFO in its place", lambda: (p2.unlink(), os.mkfifo(p2))
+    yield "clean save", lambda: (p2.unlink(), p2.write_bytes(good2), p4.write_bytes(good4))
+
+
+def test_hostile_edit_sequence_recovers_byte_identical(tmp_path, mkdocs_log):
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "warm"
+    _plugin_cache().clear()
+    warm = _build(project, site, fresh=True)
+    for name, edit in _hostile_steps(project):
+        edit()
+        lines = _rebuild(project, site, warm, mkdocs_log)
+        assert (site / "feature-overview" / "index.html").exists(), name
+        if name.startswith(("half-written", "invalid", "renamed back", "a FIFO")):  # one file unreadable
+            assert any("read-error" in ln for ln in lines), (name, lines)
+    assert not any("read-error" in ln for ln in lines), lines
+    _same_as_fresh(project, site, tmp_path, warm)
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=20) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def _serve_burst(tmp_path: Path, seconds: float, seed: int) -> None:
+    """A real `mkdocs serve`: hostile edits for ``seconds``; no internal error, the overview never 404s after
+    the first build, and after a clean save the served site equals a fresh build's."""
+    project = copy_project(tmp_path / "project")
+    p4, p2 = project / P4_SRC, project / P2_SRC
+    good4, good2 = p4.read_bytes(), p2.read_bytes()
+    rnd = random.Random(seed)
+    edits = [
+        lambda: p4.write_bytes(good4[: rnd.randrange(len(good4))]),  # half-written
+        lambda: p4.write_bytes(good4[:300] + b"\xe2\x82" + good4[300:]),  # invalid UTF-8 mid-edit
+        lambda: p4.unlink(missing_ok=True),
+        lambda: p4.write_bytes(good4),
+        lambda: p2.exists() and p2.rename(p2.with_name("moved.md")),
+        lambda: p2.with_name("moved.md").exists() and p2.with_name("moved.md").rename(p2),
+    ]
+    with MkdocsServe(project, command=("python", "-m", "mkdocs"), timeout=120, extra_args=("--no-livereload",)) as srv:
+        overview = srv.url.rstrip("/") + "/feature-overview/"
+        assert _get(overview) == 200
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            rnd.choice(edits)()
+            time.sleep(rnd.uniform(0.05, 0.6))
+            assert _get(overview) == 200, srv.output()[-3000:]
+        if p2.with_name("moved.md").exists():
+            p2.with_name("moved.md").unlink()
+        p2.write_bytes(good2)
+        p4.write_bytes(good4)
+        mark = len(srv.output())
+        srv.wait_for_output(r"Documentation built|Reloading", timeout=60, start=mark)
+        time.sleep(3)  # any rebuild already queued settles
+        out = srv.output()
+        assert "internal error" not in out and "Traceback" not in out, out[-5000:]
+        assert _get(overview) == 200
+        served = urllib.request.urlopen(srv.url.rstrip("/") + "/" + P4_PAGE.replace("index.html", ""), timeout=20).read()
+    _plugin_cache().clear()
+    fresh = tmp_path / "fresh"
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(fresh))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config.site_url = srv.url
+    build(config, serve_url=srv.url)
+    assert b"reassign" in served and b"read-error" not in served
+
+
+def test_real_serve_survives_a_short_burst_of_hostile_edits(tmp_path):
+    _serve_burst(tmp_path, 8, seed=1)
+
+
+@pytest.mark.slow
+def test_real_serve_survives_a_long_burst_of_hostile_edits(tmp_path):
+    _serve_burst(tmp_path, 20, seed=2)
