@@ -108,6 +108,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             self.report = None
             log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")
             drop_unreadable(files, docs, config.docs_dir, log.warning)
+            self._add_generated(files, config, "The check failed on this build (see the build log); the overview comes back "
+                                "with the next build that checks.\n")  # serve: the overview URL never 404s
             return files
         self.report = rep
         if not self.serving:
@@ -116,11 +118,14 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         for d in rep.active:
             msg = d.format()
             (log.info if d.severity == "info" else log.warning)(msg)
+        self._add_generated(files, config, PLACEHOLDER.format("overview") + "\n")
+        return files
+
+    def _add_generated(self, files, config, overview_body: str) -> None:
         if not files.get_file_from_path(CSS_PATH):
             files.append(File.generated(config, CSS_PATH, content=render.CSS))
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
-            files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + PLACEHOLDER.format("overview") + "\n"))
-        return files
+            files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + overview_body))
 
     @event_priority(50)  # before other plugins reshape the Markdown
     def on_page_markdown(self, markdown, page, config, files):

@@ -370,6 +370,8 @@ def test_internal_error_keeps_the_build_alive(tmp_path, monkeypatch, caplog):
     assert "features/p1.md: read-error:" in text
     assert (tmp_path / "site" / "index.html").is_file()
     assert not (tmp_path / "site" / "features" / "p1").exists()
+    overview = tmp_path / "site" / "feature-overview" / "index.html"  # serve: the overview URL does not 404 meanwhile
+    assert "The check failed on this build" in overview.read_text(encoding="utf-8")
 
 
 def test_cli_internal_error_is_one_line(tmp_path, monkeypatch, capsys):
