@@ -127,6 +127,26 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
             files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + overview_body))
 
+    def on_page_read_source(self, page, config):
+        """Read the page for MkDocs, the way the check reads it: a page edited after the check into something
+        undecodable, or deleted, is a read-error for that page on this rebuild (it shows a note), never MkDocs'
+        UnicodeDecodeError or FileNotFoundError stopping the build; the watcher's next rebuild shows it again."""
+        f = page.file
+        if f.generated_by is not None or not f.src_dir or self.project is None:
+            return None
+        from .sources import read_source
+
+        src = read_source(os.path.join(f.src_dir, f.src_uri), f.src_uri, self.project.docs_dir)
+        if src.error is None:  # as MkDocs reads it: UTF-8 with an optional BOM, universal newlines
+            return src.text.replace("\r\n", "\n").replace("\r", "\n")
+        import html
+
+        where = f":{src.error_line}" if src.error_line else ""
+        log.warning(f"{self.project.docs_prefix}{f.src_uri}{where}: error: read-error: {src.error[0]} (it changed after this "
+                    "rebuild checked it; the page shows a note until the next rebuild)")
+        return (f"# This page could not be read\n\n{html.escape(f.src_uri)}: {html.escape(src.error[0])}. "
+                "It changed while the site was being built; the next rebuild shows it again.\n")
+
     @event_priority(50)  # before other plugins reshape the Markdown
     def on_page_markdown(self, markdown, page, config, files):
         if self.report is None:

@@ -183,3 +183,39 @@ def test_real_serve_survives_a_short_burst_of_hostile_edits(tmp_path):
 @pytest.mark.slow
 def test_real_serve_survives_a_long_burst_of_hostile_edits(tmp_path):
     _serve_burst(tmp_path, 20, seed=2)
+
+
+HOOK = '''import os
+from mkdocs.plugins import event_priority
+
+@event_priority(-100)  # after reassign's on_files (-50): the page changes after it was checked
+def on_files(files, config):
+    p = os.path.join(config.docs_dir, {rel!r})
+    data = open(p, "rb").read()
+    if {mode!r} == "undecodable":
+        open(p, "wb").write(data[:100] + b"\\xff" + data[100:])
+    elif {mode!r} == "deleted":
+        os.unlink(p)
+    else:
+        open(p, "wb").write(data[: len(data) // 3])
+    return files
+'''
+
+
+@pytest.mark.parametrize("mode", ["undecodable", "deleted", "half-written"])
+def test_a_page_changed_after_the_check_is_a_read_error_not_a_crash(tmp_path, mode):
+    """The window between the check (on_files) and MkDocs reading the page: a real MkDocs hook edits the page
+    inside it. Before, MkDocs died with its own UnicodeDecodeError / FileNotFoundError traceback."""
+    from test_hostile import mkdocs_build
+
+    project = copy_project(tmp_path / "project")
+    rel = P4_SRC[len("docs/"):]
+    (project / "hook.py").write_text(HOOK.format(rel=rel, mode=mode), encoding="utf-8")
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
+    r = mkdocs_build(project)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0 and "Traceback" not in out and "internal error" not in out, out[-4000:]
+    if mode != "half-written":  # a shorter page is still a page
+        assert sum(f"{P4_SRC}" in ln and "read-error" in ln for ln in out.splitlines()) == 1, out[-4000:]
+        assert "This page could not be read" in (tmp_path / "site" / P4_PAGE).read_text(encoding="utf-8")
