@@ -2,7 +2,7 @@
 
 One generic store of ``(kind, path) -> (key, value)``: a value is reused only while its key is the same
 (strings, numbers and tuples of them compare by value; any other object, such as a parsed doc, by identity).
-Kinds used by the engine: ``read`` (a file's last read, keyed by mtime and size), ``kind`` (feature, session
+Kinds used by the engine: ``read`` (a file's last read, keyed by ``sources.read_key``: inode, mtime, ctime and size), ``kind`` (feature, session
 or neither), ``doc`` (the parsed and checked doc, keyed by content hash), ``cites`` and ``links`` (keyed by
 the doc they were computed from and what links resolve against), and site-wide memos under the path "".
 A one-shot build or ``check`` uses a fresh Cache and drops it.
