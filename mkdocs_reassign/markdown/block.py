@@ -801,18 +801,25 @@ def _lazy_breaks(containers: list, matched: int, line: str, p: int, indent: int)
     indentation (it is measured from the item's content column), except a list
     marker indented 4+ columns from the innermost list's own indentation; below
     a block quote the indentation counts, but a line the quote takes lazily is
-    checked again, indentation ignored, by every quote nested inside it.
+    checked again, indentation ignored, by every quote nested inside it (also
+    when that quote sits in a list item: ``1.   > > a`` then ``    - # b``).
     """
     if containers[matched][0] == 2:
         # the innermost list item (above any nested quote) gives the list indentation
         list_indent = 0
         width = 0
-        for c in containers[matched:]:
+        quote = len(containers)
+        for k in range(matched, len(containers)):
+            c = containers[k]
             if c[0] == 1:
+                quote = k
                 break
             list_indent += width
             width = c[1]
-        return _starts_block(line, p, indent - list_indent)
+        if _starts_block(line, p, indent - list_indent):
+            return True
+        # a quote in the item takes the line lazily; a quote nested in that one checks it again, indentation ignored
+        return any(c[0] == 1 for c in containers[quote + 1 :]) and _starts_block(line, p, 0)
     if indent <= 3 and _starts_block(line, p, indent):
         return True
     for c in containers[matched + 1 :]:
