@@ -101,7 +101,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             msg = d.format()
             (log.info if d.severity == "info" else log.warning)(msg)
         if not files.get_file_from_path(CSS_PATH):
-            files.append(File.generated(config, CSS_PATH, content=render.CSS))
+            files.append(File.generated(config, CSS_PATH, content=render.css()))
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
             files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + PLACEHOLDER.format("overview") + "\n"))
         return files

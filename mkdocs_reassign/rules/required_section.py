@@ -15,6 +15,7 @@ RULE = Rule("required-section", ("doc",), "error", "a contract's section is miss
 # The messages' shapes, for the banner, which groups them (output/banner.py reads them back)
 MISSING = re.compile(r'^section "(?P<name>[^"]*)" is missing(?: \(expected before "(?P<before>[^"]*)"\))?$')
 EMPTY = re.compile(r'^section "(?P<name>[^"]*)" is empty$')
+ADD_HEADING = re.compile(r'^add a heading "#+ (?P<heading>[^"]*)"')
 
 
 def add_hint(spec, fd) -> str:
