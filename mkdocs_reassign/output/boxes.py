@@ -74,6 +74,11 @@ def related_of(fd: FeatureDoc, facts: BoxFacts | None, features: dict, registry:
     return out
 
 
+def wrap(pieces: list[str]) -> str:
+    """The boxes side by side while they fit (one line for both when all is well), stacked when not."""
+    return '\n<div class="reassign-boxes" data-search-exclude>' + "".join(pieces) + "</div>\n" if pieces else "\n"
+
+
 def ready_reasons(c: dict) -> list[str]:
     """Why a feature is not ready for review, in words (empty when it is)."""
     reasons = []

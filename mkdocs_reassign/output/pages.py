@@ -246,7 +246,7 @@ class Pages:
             out.append(boxes.completion_box(fd, found, related, resolve, boxes.place_finder(facts, toc())))
         if self.opts.findings_box and fd.id:
             out.append(boxes.findings_box(fd, found, resolve))
-        return "\n" + "\n".join(out) + "\n"
+        return boxes.wrap(out)
 
     def _feature_link(self, resolve):
         rep = self.rep
