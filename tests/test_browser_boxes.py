@@ -235,7 +235,7 @@ def test_nothing_overflows(site, page, viewport, url):
 CONTRAST = {
     P4_URL: [f"{BANNER} li", f"{BANNER} a", f"{COMPLETION} summary", f"{COMPLETION} summary .reassign-ready-no",
              f"{COMPLETION} dt", f"{COMPLETION} dd", f"{FINDINGS} summary", f"{FINDINGS} .reassign-badge",
-             f"{FINDINGS} .reassign-finding-title"],
+             f"{FINDINGS} .reassign-finding-title", f"{FINDINGS} a", f"{COMPLETION} a"],
     SESSION_URL: [f"{CARD} .reassign-badge", f"{CARD} dt", f"{CARD} dd", f"{CARD} .reassign-card-meta a"],
     P2_URL: [f"{COMPLETION} summary .reassign-ready-yes", f"{COMPLETION} summary"],
 }

@@ -15,7 +15,8 @@ from .html import _href, e
 
 START = "<!-- reassign:card {} -->"
 END = "<!-- reassign:card-end {} -->"
-_CARD = re.compile(r"<!-- reassign:card (finding-[a-z0-9_-]+) -->(.*?)<!-- reassign:card-end \1 -->", re.S)
+_START = re.compile(r"<!-- reassign:card (finding-[a-z0-9_-]+) -->")
+_END = re.compile(r"<!-- reassign:card-end (finding-[a-z0-9_-]+) -->")
 _FIELD_P = re.compile(r"<p><strong>[^<]{1,60}?</strong>.*?</p>", re.S)
 _FIELD_LINE = re.compile(r"^<strong>(?P<key>[^<]{1,60}?)\s*(?::\s*</strong>|</strong>\s*:)\s*(?P<value>.*)$", re.S)
 _BLOCK_STOP = re.compile(r"<h[1-6][\s>]|<hr\b|<!--")
@@ -33,16 +34,27 @@ def markers(f: Finding) -> tuple[str, str]:
 
 
 def render_cards(html: str, session: Session, feature_link: FeatureLink) -> str:
-    """Wrap each marked finding in its card; markers whose pair was lost stay (invisible) comments."""
+    """Wrap each marked finding in its card; markers whose pair was lost stay (invisible) comments.
+    One pass over the markers (a start without its end costs nothing more)."""
     if "<!-- reassign:card " not in html:
         return html
     by_anchor = {f.anchor: f for f in session.findings if not f.from_table}
-
-    def sub(m) -> str:
+    ends: dict[str, list[int]] = {}
+    for m in _END.finditer(html):
+        ends.setdefault(m.group(1), []).append(m.start())
+    out, pos = [], 0
+    for m in _START.finditer(html):
+        if m.start() < pos:
+            continue
         f = by_anchor.get(m.group(1))
-        return m.group(0) if f is None else card(f, m.group(2), feature_link)
-
-    return _CARD.sub(sub, html)
+        end = next((i for i in ends.get(m.group(1), ()) if i > m.end()), None)
+        if f is None or end is None:
+            continue
+        close = html.index("-->", end) + 3
+        out += [html[pos:m.start()], card(f, html[m.end():end], feature_link)]
+        pos = close
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def card(f: Finding, inner: str, feature_link: FeatureLink) -> str:
