@@ -245,7 +245,8 @@ test_core_on_any_tree_slow = slow(SLOW_N["tree"])(given(TREE)(_tree))
 OWN_TAGS = {"table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "p", "div", "ul", "li", "code", "span",
             "details", "summary", "dl", "dt", "dd", "b", "h3"}
 OWN_ATTRS = {"class", "href", "id", "title", "data-reassign", "data-rule", "data-feature", "data-search-exclude", "data-ready",
-             "data-open", "data-status", "data-finding", "data-severity", "data-kind", "data-count", "open", "aria-hidden"}
+             "data-open", "data-status", "data-finding", "data-severity", "data-kind", "data-count", "data-group", "open",
+             "aria-hidden"}
 
 
 class _Structure(HTMLParser):

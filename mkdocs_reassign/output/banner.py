@@ -66,7 +66,8 @@ def _rule_item(rule: str, ds: list[Diagnostic], anchor_for: AnchorFor) -> str:
         hint = f' <span class="reassign-hint">{e(d.hint)}</span>' if d.hint else ""
         return f"{_link(d, anchor_for)}, line {d.line}: {e(d.message)}.{hint}" if d.line else f"{e(d.message)}.{hint}"
 
-    head = f'<li data-rule="{e(rule)}" data-count="{len(ds)}"><code>{e(rule)}</code> '
     if len(ds) == 1:
-        return head + one(ds[0]) + "</li>"
-    return head + f"{len(ds)} gaps<ul>" + "".join(f"<li>{one(d)}</li>" for d in ds) + "</ul></li>"
+        return f'<li data-rule="{e(rule)}"><code>{e(rule)}</code> {one(ds[0])}</li>'
+    # one item per gap (each its own line and link), under one line for the rule
+    return (f'<li data-group="{e(rule)}" data-count="{len(ds)}"><code>{e(rule)}</code> {len(ds)} gaps<ul>'
+            + "".join(f'<li data-rule="{e(rule)}">{one(d)}</li>' for d in ds) + "</ul></li>")
