@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..model.features import FeatureDoc
@@ -37,25 +38,15 @@ def box_facts(fd: FeatureDoc) -> BoxFacts:
         if t and t.rstrip("/") != fd.rel:
             targets.append(t.rstrip("/"))
     places: dict[str, str] = {}
-    heads = [(h.line, h.text) for h in fd.doc.headings]
+    heads = fd.doc.headings
+    lines = [h.line for h in heads]
     for g in fd.gaps:
         key = f"section:{g.spec.id}" if g.spec is not None else (g.req.id if g.req is not None else None)
-        if key is None or key in places:
+        if key is None or key in places or not heads:
             continue
-        text = _heading_at(heads, g.line)
-        if text:
-            places[key] = text
+        # the heading at or above the gap's line; above the first heading, the first
+        places[key] = heads[max(bisect_right(lines, g.line) - 1, 0)].text
     return BoxFacts(tuple(dict.fromkeys(targets)), tuple(places.items()))
-
-
-def _heading_at(heads: list[tuple[int, str]], line: int) -> str | None:
-    """The heading at or above ``line``; for a line above the first heading, the first heading."""
-    best = heads[0][1] if heads else None
-    for hline, text in heads:
-        if hline > line:
-            break
-        best = text
-    return best
 
 
 def related_of(fd: FeatureDoc, facts: BoxFacts | None, features: dict, registry: dict) -> list[Related]:
