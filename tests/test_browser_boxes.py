@@ -1,7 +1,7 @@
 """The compact boxes, the finding cards and the grouped banner, seen in headless Chromium.
 
-Three sites built from a copy of the project's own docs (Material light, Material dark, the plain
-``mkdocs`` theme), each with planted states: P2 has all it needs and no open finding (the boxes are one line
+Four sites built from a copy of the project's own docs (Material light and dark, the plain ``mkdocs``
+theme light and dark), each with planted states: P2 has all it needs and no open finding (the boxes are one line
 each), P4 lacks two adjacent sections (its completion box unfolds and says why; the banner groups them), the
 session has a finding a status line probably decides (a "possibly decided" card). Checked at 1280x800 and
 390x844: nothing the plugin renders overflows the page; the text of boxes, cards and banner meets WCAG AA.
@@ -31,6 +31,7 @@ THEMES = {
     "material": "theme:\n  name: material\n",
     "material-dark": "theme:\n  name: material\n  palette:\n    scheme: slate\n",
     "mkdocs": "theme:\n  name: mkdocs\n",
+    "mkdocs-dark": "theme:\n  name: mkdocs\n  color_mode: dark\n",
 }
 # how far the two boxes may push the doc's text down when all is well: two one-line boxes (the old ones: ~380 px)
 COMPACT_PX = 80
