@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from . import __version__
 from .commands import UsageError
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+# Without -f, the first of these in the current folder: ProperDocs' own order (properdocs.yml before mkdocs.yml)
+CONFIG_NAMES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
 
 
 # ---------------------------------------------------------------- config
@@ -346,6 +347,23 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    """Print a shipped JSON Schema (no config file is read)."""
+    from .jsonschemas import SCHEMAS, schema_text
+    from .options import did_you_mean
+
+    if args.list:
+        width = max(map(len, SCHEMAS))
+        _emit("".join(f"{n:<{width}}  {f:<24}  {what}\n" for n, (f, what) in SCHEMAS.items()), "text")
+        return 0
+    if not args.name:
+        raise UsageError(f"schema: name one of {', '.join(SCHEMAS)} (or pass --list)")
+    if args.name not in SCHEMAS:
+        raise UsageError(f"unknown schema {args.name!r} ({did_you_mean(args.name, SCHEMAS)}known: {', '.join(SCHEMAS)})")
+    _emit(schema_text(args.name), "json")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mkdocs-reassign", description="Check feature docs against their contracts without building the site.")
     p.add_argument("--version", action="version", version=f"mkdocs-reassign {__version__}")
@@ -394,6 +412,11 @@ def build_parser() -> argparse.ArgumentParser:
     common(e)
     e.add_argument("target", metavar="PATH[:LINE]", help="a feature doc; with :LINE, only what the section holding that line decides")
     e.set_defaults(func=cmd_explain)
+
+    s = sub.add_parser("schema", help="print a shipped JSON Schema (contract, front-matter, options) for editors and CI")
+    s.add_argument("name", nargs="?", metavar="NAME", help="the schema to print; --list names them")
+    s.add_argument("--list", action="store_true", help="list the schemas (name, file, what it validates)")
+    s.set_defaults(func=cmd_schema)
     return p
 
 
