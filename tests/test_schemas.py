@@ -146,3 +146,38 @@ def test_schema_unknown_name_is_a_usage_error_with_a_suggestion(tmp_path):
     r = cli("schema", cwd=tmp_path)
     assert (r.returncode, r.stdout) == (2, "")
     assert "--list" in r.stderr
+
+
+# ------------------------------------------------------------------ docs/editors.md, as a reader follows it
+
+
+def _fenced(page: str, info: str) -> list[str]:
+    text = (REPO / "docs" / page).read_text(encoding="utf-8")
+    return re.findall(rf"^```{info}\n(.*?)^```$", text, re.S | re.M)
+
+
+def test_the_vs_code_setup_of_the_editors_page_works(tmp_path):
+    """The page's shell lines write the files its settings.json maps, and those validate what they should:
+    the repository's mkdocs.yml (options) and a shipped contract (contract)."""
+    import subprocess
+    import sys
+
+    from cli_support import env
+
+    (script,) = [b for b in _fenced("editors.md", "sh") if "mkdocs-reassign schema" in b]
+    shim = f'mkdocs-reassign() {{ "{sys.executable}" -m mkdocs_reassign.cli "$@"; }}\n'
+    r = subprocess.run(["bash", "-eo", "pipefail", "-c", shim + script], cwd=tmp_path, env=env(),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    (settings,) = [json.loads(b) for b in _fenced("editors.md", "json") if "yaml.schemas" in b]
+    mapped = settings["yaml.schemas"]
+    for target in mapped:
+        path = tmp_path / target
+        assert path.is_file(), f"settings.json maps {target}, which the page's commands do not write"
+        assert json.loads(path.read_text(encoding="utf-8"))["$id"].startswith(jsonschemas.ID_BASE)
+    by_glob = {g: json.loads((tmp_path / t).read_text(encoding="utf-8")) for t, gs in mapped.items() for g in gs}
+    assert Draft202012Validator(by_glob["mkdocs.yml"]).is_valid(_read_config(str(REPO / "mkdocs.yml")))
+    assert not Draft202012Validator(by_glob["mkdocs.yml"]).is_valid(_config({"banners": "serve"}))
+    raw, _ = yamlutil.load((schemas_dir() / "contracts" / "feature-doc.yaml").read_text(encoding="utf-8"))
+    assert Draft202012Validator(by_glob["contracts/*.yaml"]).is_valid(raw)
+    assert (tmp_path / ".schemas" / "front-matter.schema.json").is_file()  # what the .remarkrc.mjs maps
