@@ -111,6 +111,8 @@ def test_the_session_renders_checkboxes_and_tables(built):
     assert len(boxes) == 4 and sum("checked" in b for b in boxes) == 1, boxes
     assert "[ ]" not in html and "[x]" not in html, "a decision shows as a literal checkbox"
     assert html.count("<table") >= 3  # attention table, minor issues, decisions log
+    run_on = re.search(r"<p>(?:(?!</p>).)*<strong>Found by:</strong>(?:(?!</p>).)*<strong>Feature:</strong>", html, re.S)
+    assert run_on is None, f"a finding's fields run on in one paragraph: {run_on[0][:200]}"
 
 
 def test_the_session_example_is_valid(built):
