@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from . import __version__
 from .commands import UsageError
 
+FIX_TRIES = 5  # fix: how many times a file changed by someone else during the run is checked and fixed again
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
 
 
@@ -299,19 +300,24 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_fix(args) -> int:
-    from .commands.fix import fix_code_refs, fix_decision_ids, fix_tables
+    from .commands.fix import Retry, fix_code_refs, fix_decision_ids, fix_tables
 
     run = make_run(args)
     if args.code_refs and not run.project.options.source_root:
         raise UsageError("fix --code-refs needs the source_root option (the folder code references point into)")
-    rep = run.validate()
     if getattr(args, "decision_ids", False):  # short references (Q1) in DECISIONS LOG rows -> finding IDs
         fix, nothing = fix_decision_ids, "no DECISIONS LOG row names a finding by a short reference that one finding matches"
     elif args.code_refs:
         fix, nothing = fix_code_refs, "no moved code references"
     else:
         fix, nothing = fix_tables, "all attention tables are up to date"
-    changed, problems = fix(run.project, run.cache, rep, check_only=args.check)
+    done: list[str] = []
+    for _ in range(FIX_TRIES):  # a file edited while fix ran: check again (the cache re-reads only what changed)
+        changed, problems = fix(run.project, run.cache, run.validate(), check_only=args.check)
+        done += changed
+        if args.check or not any(isinstance(p, Retry) for p in problems):
+            break
+    changed = done
     for p in problems:
         print(p, file=sys.stderr)
     for path in changed:
