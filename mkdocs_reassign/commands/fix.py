@@ -48,7 +48,7 @@ def fix_tables(project, cache, rep: Report, check_only: bool = False) -> tuple[l
             continue
         new, why = rewrite_table(data, s, rep)
         if new is None:
-            problems.append(f"{display}: {why}; nothing written")
+            problems.append(f"{display}{':' if why[:1].isdigit() else ': '}{why}; nothing written")  # why: "LINE: ..." or words
             continue
         if new == data:
             continue

@@ -96,8 +96,8 @@ class TableEdit:
             if r.type is None:
                 continue  # a row of another label: not fix's (check reports it)
             if r.type.prefix in by_type:
-                raise Refuse(f"line {r.line}: a second {r.type.label} row (the first is at line {by_type[r.type.prefix].line}); "
-                             "merge them by hand")
+                raise Refuse(f"{r.line}: a second {r.type.label} row (the first is at line {by_type[r.type.prefix].line}); "
+                             "merge them by hand, then run fix again")
             by_type[r.type.prefix] = r
             k = r.line - self.first
             lines[k][0] = self._row(lines[k][0], r)
@@ -139,8 +139,8 @@ class TableEdit:
                 listed.update(ids)
             elif len(ids) > 1 or plain != ids[0]:
                 stale = ", ".join(i for i in ids if i not in want and i not in ok)
-                raise Refuse(f"line {r.line}: the entry {item!r} lists {stale}, which does not belong in the {r.type.label} row, "
-                             "with words of its own; edit that entry by hand")
+                raise Refuse(f"{r.line}: the entry {item!r} lists {stale}, which does not belong in the {r.type.label} row, "
+                             "with words of its own (fix does not delete them); edit that entry by hand, then run fix again")
         default = next((sp for sp in seps if sp), ", ")
         keep += [(i, default) for i in want if i not in listed]
         if not keep:
