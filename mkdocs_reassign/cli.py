@@ -253,9 +253,7 @@ def cmd_check(args) -> int:
 
         out = rules_table(args.format)
         if args.output:
-            from .output.formats import atomic_write
-
-            atomic_write(args.output, out)
+            _write_output(args.output, out)
         else:
             _emit(out, args.format)
         return 0
@@ -268,12 +266,7 @@ def cmd_check(args) -> int:
     n_files = len(rep.features) + len(rep.sessions)
     out = FORMATS[args.format](diags, n_files, root=run.project.root)
     if args.output:
-        from .output.formats import atomic_write
-
-        try:
-            atomic_write(args.output, out)
-        except OSError as e:
-            raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
+        _write_output(args.output, out)
     else:
         _emit(out, args.format)
     threshold = "warning" if args.strict else "error"
@@ -281,15 +274,32 @@ def cmd_check(args) -> int:
     return 1 if failing else 0
 
 
+def _write_output(path: str, text: str) -> None:
+    """``-o FILE``: see files.write_output; a refusal or a failed write is a usage error (exit 2)."""
+    from .files import Refused, write_output
+
+    try:
+        write_output(path, text.encode("utf-8"))
+    except Refused as e:
+        raise UsageError(f"cannot write {path}: {e}") from None
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+
+
 def cmd_baseline(args) -> int:
+    from .files import Refused, inside
     from .waivers import write_baseline
 
     run = make_run(args)
-    rep = run.validate()
     opt = run.project.options.baseline
     out = args.output or os.path.join(run.project.root, opt or ".reassign-baseline.json")
+    try:  # the baseline belongs to the project: never written outside the config file's folder
+        real = inside(out, run.project.root, "the config file's folder")
+    except Refused as e:
+        raise UsageError(f"cannot write {out}: {e}") from None
+    rep = run.validate()
     try:
-        n = write_baseline(out, rep.diagnostics)
+        n = write_baseline(real, rep.diagnostics)
     except OSError as e:
         raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
     print(f"wrote {n} diagnostic(s) to {os.path.relpath(out)}")
