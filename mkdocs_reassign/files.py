@@ -53,13 +53,14 @@ def _writable(st, path: str) -> None:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks, pos = [], 0
+    """The whole file from its start (the descriptor's offset moves: every write here is positioned)."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
     while True:
-        chunk = os.pread(fd, 1 << 20, pos)
+        chunk = os.read(fd, 1 << 20)
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
-        pos += len(chunk)
 
 
 def _backup(folder: str, data: bytes) -> str:
@@ -84,24 +85,7 @@ def edit_file(path: str, expected: bytes, new: bytes, use_lease: bool = True) ->
         raise Refused(f"cannot write: {e.strerror or e}") from None
     _writable(st, path)
     lease = _lease_signal() if use_lease else None
-    if lease is None:
-        return _replace(path, st, expected, new)
-    try:
-        backup = _backup(os.path.dirname(path), expected)
-    except OSError as e:
-        raise Refused(f"cannot write a temp file beside it: {e.strerror or e}; nothing written") from None
-    keep = False
-    try:
-        done = _edit_leased(path, expected, new, lease, backup)
-    except OSError as e:
-        raise Refused(f"cannot write: {e.strerror or e}; nothing written") from None
-    except Refused as e:
-        keep = backup in str(e)  # the old bytes could not be put back: the backup is the user's copy
-        raise
-    finally:
-        if not keep:
-            os.unlink(backup)
-    if not done:  # no lease on this filesystem or for this user
+    if lease is None or not _edit_leased(path, expected, new, lease):  # no lease here: the checked rename
         _replace(path, st, expected, new)
 
 
@@ -117,7 +101,7 @@ def _lease_signal():
     return signal.SIGURG
 
 
-def _edit_leased(path: str, expected: bytes, new: bytes, sig, backup: str) -> bool:
+def _edit_leased(path: str, expected: bytes, new: bytes, sig) -> bool:
     """The edit in place under a write lease; False when no lease can be taken here (then: rename)."""
     import fcntl
 
@@ -130,10 +114,12 @@ def _edit_leased(path: str, expected: bytes, new: bytes, sig, backup: str) -> bo
         if not _take_lease(fd):
             return False
         try:
-            _write_leased(fd, path, expected, new, backup)
+            _check_and_write(fd, path, expected, new)
         finally:
             fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
         return True
+    except OSError as e:
+        raise Refused(f"cannot write: {e.strerror or e}; nothing written") from None
     finally:
         os.close(fd)
 
@@ -152,11 +138,26 @@ def _take_lease(fd: int) -> bool:
     raise Refused("another program keeps it open (an editor, a tail -f?); nothing written (close it and run fix again)")
 
 
-def _write_leased(fd: int, path: str, expected: bytes, new: bytes, backup: str) -> None:
-    """Under the lease no other process has the file open and none can open it: check, then write in place
-    (an open() by another process waits for the lease's release, so a pending one is no reason to stop)."""
+def _check_and_write(fd: int, path: str, expected: bytes, new: bytes) -> None:
+    """Under the lease no other process has the file open and none can open it (an open() waits for the
+    release): check the bytes, keep them in a synced backup beside the file, then write in place."""
     if _read_all(fd) != expected:
         raise Changed("changed on disk since it was read; nothing written (run fix again)")
+    try:
+        backup = _backup(os.path.dirname(path), expected)
+    except OSError as e:
+        raise Refused(f"cannot write a temp file beside it: {e.strerror or e}; nothing written") from None
+    try:
+        _write_in_place(fd, path, expected, new, backup)
+    except Refused as e:
+        if backup in str(e):  # the old bytes could not be put back: the backup is the user's copy
+            raise
+        os.unlink(backup)
+        raise
+    os.unlink(backup)
+
+
+def _write_in_place(fd: int, path: str, expected: bytes, new: bytes, backup: str) -> None:
     if len(new) > len(expected):
         try:
             os.posix_fallocate(fd, 0, len(new))  # the disk space first: a full disk refuses before a byte is written
