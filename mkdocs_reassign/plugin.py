@@ -36,6 +36,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._key = None
         self._baseline_stamp = None
         self._rel_urls: dict[tuple[str, str], str] = {}  # serve: (url, page url) -> get_relative_url()
+        self._report_clash: str | None = None  # report_file names a file MkDocs writes (on_files): not written
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
     def on_startup(self, *, command, dirty):
@@ -104,7 +105,25 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             files.append(File.generated(config, CSS_PATH, content=render.css()))
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
             files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + PLACEHOLDER.format("overview") + "\n"))
+        self._report_clash = self._clash(files, config)
+        if self._report_clash:
+            log.warning(self._report_clash)
         return files
+
+    def _clash(self, files, config) -> str | None:
+        """The report_file option names a file MkDocs writes to site_dir (a page, a theme file): say so; not written."""
+        import posixpath
+
+        name = self.opts.report_file
+        if not name:
+            return None
+        dest = posixpath.normpath(name.replace("\\", "/"))
+        owner = next((f.src_uri for f in files if f.dest_uri == dest), None)
+        if owner is None and dest not in set(config.theme.static_templates):
+            return None
+        what = f"the output of {owner}" if owner else "a page of the theme"
+        return (f"{os.path.basename(config.config_file_path or 'mkdocs.yml')}: error: option 'report_file': {name!r} is {what}, "
+                "which MkDocs writes to the site; the report is not written (choose another name, e.g. reassign-report.json)")
 
     @event_priority(50)  # before other plugins reshape the Markdown
     def on_page_markdown(self, markdown, page, config, files):
@@ -133,7 +152,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         return b == "always" or (b == "serve" and self.serving)
 
     def on_post_build(self, config):
-        if self.report is None or not self.opts.report_file:
+        if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):
             return
         from .output.formats import atomic_write
 

@@ -406,8 +406,12 @@ def _fix(prefix, rows, blocks, suffix, nl, bom):
         # idempotent: the rewritten file checks clean and rewrites to itself
         path.write_bytes(new)
         rep2 = validate(walk_docs(str(root / "docs")), Project(str(root), str(root / "docs"), Options()))
-        drift = [d for d in rep2.diagnostics if d.rule == "attention-drift"]
+        # a row of another label is the writer's: kept byte for byte (check still names it), never fix's
+        drift = [d for d in rep2.diagnostics if d.rule == "attention-drift" and "is not a finding type" not in d.message]
         assert not drift, (new.decode("utf-8", "replace"), [d.format() for d in drift])
+        for row in rows:
+            if row.startswith("| **Bogus**"):
+                assert (row + nl).encode() in new
         assert rewrite(new, rep2.sessions[0], rep2) == new
     finally:
         shutil.rmtree(root, ignore_errors=True)
