@@ -91,20 +91,37 @@ The visitor waits with no limit.
 """
 
 
-def _card_html(extensions: list[str]) -> str:
-    s = findings.parse_session("findings/s.md", scan(SESSION), REG, Options().id_pattern)
+def _card_html(extensions: list[str], text: str = SESSION) -> str:
+    s = findings.parse_session("findings/s.md", scan(text), REG, Options().id_pattern)
     (f,) = s.findings
     start, end = cards.markers(f)
-    lines = SESSION.split("\n")
+    lines = text.split("\n")
     lines[f.end_line:f.end_line] = ["", end, ""]
     lines[f.line - 1:f.line - 1] = ["", start, ""]
     html = markdown.markdown("\n".join(lines), extensions=extensions)
     return cards.render_cards(html, s, lambda fid: ("../p4/", "Visitor Reassignment"))
 
 
+# the same finding with its fields written as list items, as getting-started.md shows them
+LIST_FIELDS = SESSION.replace("""**Asked by:** Doc Agent 5
+**Feature:** P4
+**Files:**
+- `routing/pool.ts:42`
+
+**Current Behavior:**
+The visitor waits with no limit.
+
+**Why I'm Asking:** Outside""", """- **Asked by:** Doc Agent 5
+- **Feature:** P4
+- **Files:** `routing/pool.ts:42`
+- **Current Behavior:** The visitor waits with no limit.
+- **Why I'm Asking:** Outside""")
+
+
 def test_a_finding_renders_as_a_card():
-    for extensions in ([], ["pymdownx.tasklist"]):
-        html = _card_html(extensions)
+    assert LIST_FIELDS.count("- **") == 5
+    for extensions, text in (([], SESSION), (["pymdownx.tasklist"], SESSION), ([], LIST_FIELDS)):
+        html = _card_html(extensions, text)
         card = re.search(r'<div class="reassign-card"[^>]*>.*?</dl>', html, re.S)
         assert card, html
         card = card.group(0)

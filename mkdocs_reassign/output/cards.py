@@ -19,6 +19,8 @@ _START = re.compile(r"<!-- reassign:card (finding-[a-z0-9_-]+) -->")
 _END = re.compile(r"<!-- reassign:card-end (finding-[a-z0-9_-]+) -->")
 _FIELD_P = re.compile(r"<p><strong>[^<]{1,60}?</strong>.*?</p>", re.S)
 _FIELD_LINE = re.compile(r"^<strong>(?P<key>[^<]{1,60}?)\s*(?::\s*</strong>|</strong>\s*:)\s*(?P<value>.*)$", re.S)
+_FIELD_UL = re.compile(r"<ul>\n?((?:<li><strong>(?:(?!</?(?:li|ul|ol|p|div)\b).)*</li>\n?)+)</ul>", re.S)
+_FIELD_LI = re.compile(r"<li>(.*?)</li>", re.S)
 _BLOCK_STOP = re.compile(r"<h[1-6][\s>]|<hr\b|<!--")
 _TASK = re.compile(r"<li>(\s*<p>)?\s*\[([ xX✓✔])\]\s*")
 _HEADING_END = re.compile(r"</h[1-6]>")
@@ -89,9 +91,21 @@ def _meta(f: Finding, status: str, sev_key: str, sev: str, feature_link: Feature
 # ------------------------------------------------------------------ fields and tasks
 
 
+def _list_fields(inner: str) -> str:
+    """Fields written as list items (``- **Key:** value``, each a plain item) read as a field paragraph."""
+    def sub(m) -> str:
+        items = _FIELD_LI.findall(m.group(1))
+        if not all(_FIELD_LINE.match(i) for i in items):
+            return m.group(0)
+        return "<p>" + "\n".join(items) + "</p>"
+
+    return _FIELD_UL.sub(sub, inner) if "<li><strong>" in inner else inner
+
+
 def fields_to_dl(inner: str) -> str:
     """Paragraphs of ``<strong>Key:</strong> value`` lines become one definition list; what follows a field
     (its list of files, its checkboxes, its paragraphs) becomes its value, up to a heading or rule."""
+    inner = _list_fields(inner)
     out: list[str] = []
     dl: list[list[str]] | None = None
     pos = 0
