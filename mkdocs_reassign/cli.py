@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from dataclasses import dataclass
 
@@ -54,32 +55,58 @@ def _merge(parent, child):
     return child
 
 
-def _read_config(config_path: str, seen: tuple = ()) -> dict:
-    import yaml
+MAX_INHERIT = 10  # files in one INHERIT chain
+
+
+def _config_text(config_path: str) -> str:
+    """The file's text, read only when it is a regular file and at most the size cap plus one byte."""
+    from .markdown.yamlutil import MAX_CONFIG_BYTES
+
+    try:
+        fd = os.open(config_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise UsageError(f"{config_path}: not a regular file")
+            data = f.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise UsageError(f"{config_path}:1: the file is larger than {MAX_CONFIG_BYTES // 1_000_000} MB")
+        return data.decode("utf-8-sig")
+    except OSError as e:
+        raise UsageError(f"cannot read {config_path}: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise UsageError(f"{config_path}:{line}: not UTF-8 text (byte {data[e.start]:#04x})") from None
+
+
+def _read_config(config_path: str, seen: tuple = ()) -> tuple[dict, dict[str, str]]:
+    """(the merged configuration, top-level key -> "file:line" where its value was written)."""
+    from .markdown import yamlutil
 
     real = os.path.realpath(config_path)
     if real in seen:
         raise UsageError(f"{config_path}: INHERIT loops back to itself")
+    if len(seen) >= MAX_INHERIT:
+        raise UsageError(f"{config_path}: INHERIT chain is longer than {MAX_INHERIT} files (shorten it)")
+    text = _config_text(config_path)
     try:
-        with open(config_path, encoding="utf-8-sig") as f:
-            data = yaml.load(f, Loader=_config_loader())  # noqa: S506 - a SafeLoader subclass
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read {config_path}: {getattr(e, 'strerror', None) or e}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise UsageError(f"{config_path}{line}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+        data, lines = yamlutil.load_config(text, _config_loader())
+    except yamlutil.YamlProblem as p:
+        raise UsageError(f"{config_path}:{p.line}: {p.message}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise UsageError(f"{config_path}: expected a mapping at the top level")
+        raise UsageError(f"{config_path}:1: expected a mapping at the top level")
+    where = {str(k): f"{config_path}:{lines.get(str(k), 1)}" for k in data}
     parent = data.pop("INHERIT", None)
     if parent is not None:
-        parent_path = os.path.normpath(os.path.join(os.path.dirname(config_path), str(parent)))
+        if not isinstance(parent, str):
+            raise UsageError(f"{where['INHERIT']}: INHERIT must be the path of a file")
+        parent_path = os.path.normpath(os.path.join(os.path.dirname(config_path), parent))
         if not os.path.isfile(parent_path):
-            raise UsageError(f"{config_path}: INHERIT file {parent!r} does not exist")
-        data = _merge(_read_config(parent_path, (*seen, real)), data)
-    return data
+            raise UsageError(f"{where['INHERIT']}: INHERIT file {parent!r} does not exist")
+        base, base_where = _read_config(parent_path, (*seen, real))
+        data, where = _merge(base, data), {**base_where, **where}
+    return data, where
 
 
 def find_config(path: str | None) -> str:
@@ -110,9 +137,12 @@ def load_project(config_path: str) -> ConfigFile:
     """Read docs_dir and the reassign plugin options from mkdocs.yml without MkDocs."""
     from .options import OptionError, validate
 
-    data = _read_config(config_path)
+    data, where = _read_config(config_path)
+    for key in ("docs_dir", "exclude_docs"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise UsageError(f"{where[key]}: {key} must be a string, got {type(data[key]).__name__}")
     root = os.path.dirname(os.path.abspath(config_path))
-    docs_dir = os.path.join(root, str(data.get("docs_dir") or "docs"))
+    docs_dir = os.path.join(root, data.get("docs_dir") or "docs")
     raw_opts = None
     found = False
     plugins = data.get("plugins")
@@ -132,12 +162,13 @@ def load_project(config_path: str) -> ConfigFile:
             found = True
             raw_opts = opts
             break
+    at = where.get("plugins", config_path)
     if raw_opts is not None and not isinstance(raw_opts, dict):
-        raise UsageError(f"{config_path}: plugin reassign: expected a mapping of options, got {type(raw_opts).__name__}")
+        raise UsageError(f"{at}: plugin reassign: expected a mapping of options, got {type(raw_opts).__name__}")
     try:
         options = validate(raw_opts or {})
     except OptionError as e:
-        raise UsageError(f"{config_path}: plugin reassign: {e}") from None
+        raise UsageError(f"{at}: plugin reassign: {e}") from None
     if not os.path.isdir(docs_dir):
         raise UsageError(f"{config_path}: docs_dir {docs_dir!r} is not a folder")
     enabled = (raw_opts or {}).get("enabled", True) is not False

@@ -60,6 +60,9 @@ class Option:
         """This option as an MkDocs config option (imports MkDocs: the plugin's business, never the CLI's)."""
         from mkdocs.config import config_options as c
 
+        return _bounded(self._mkdocs_option(c), c)
+
+    def _mkdocs_option(self, c):
         kind, default = self.kind, self.new_default()
         if kind == "globs":
             return _globs_option(c)(c.Type(str), default=default)
@@ -76,6 +79,33 @@ class Option:
         if kind == "list":
             return c.Optional(c.ListOfItems(c.Type(dict)))
         raise AssertionError(kind)  # pragma: no cover
+
+
+def shape_problem(value) -> str | None:
+    """Why a value read from YAML is too large or deep to look at (an alias bomb), or None. Bounded time:
+    shared values are measured once, never expanded."""
+    from .markdown.yamlutil import ShapeProblem, measure
+
+    try:
+        measure(value)
+    except ShapeProblem as p:
+        return f"{p} (write the values out instead of repeating YAML aliases)"
+    return None
+
+
+def _bounded(option, c):
+    """MkDocs' option with the shape checked first: MkDocs' own checks walk a list and put repr(value) in
+    their messages, which never ends for a billion-laughs value."""
+    base = type(option)
+
+    def run_validation(self, value):
+        problem = shape_problem(value)
+        if problem:
+            raise c.ValidationError(problem)
+        return base.run_validation(self, value)
+
+    option.__class__ = type(base.__name__, (base,), {"run_validation": run_validation})
+    return option
 
 
 def _globs_option(c):
@@ -205,6 +235,9 @@ def validate(raw: dict | None) -> Options:
         raise OptionError(name, f"unknown option ({did_you_mean(name, OPTIONS)}known: {', '.join(OPTIONS)})")
     opts = Options()
     for name, value in raw.items():
+        problem = shape_problem(value)
+        if problem:
+            raise OptionError(name, problem)
         setattr(opts, name, _check(OPTIONS[name], value))
     return opts
 
