@@ -221,9 +221,9 @@ def make_run(args) -> Run:
     conf = load_project(config_path)
     root, options = conf.root, conf.options
     if not conf.plugin_listed and not getattr(args, "quiet", False):
-        print(f"note: plugin 'reassign' is not listed in {config_path}; using default options", file=sys.stderr)
+        _say(f"note: plugin 'reassign' is not listed in {config_path}; using default options")
     if not conf.plugin_enabled and not getattr(args, "quiet", False):
-        print(f"note: plugin 'reassign' has enabled: false in {config_path} (MkDocs skips it); checking anyway", file=sys.stderr)
+        _say(f"note: plugin 'reassign' has enabled: false in {config_path} (MkDocs skips it); checking anyway")
     baseline = None
     if getattr(args, "command", "") == "check":
         path = getattr(args, "baseline", None) or (os.path.join(root, options.baseline) if options.baseline else None)
@@ -254,6 +254,15 @@ def _path_filter(root: str, paths: list[str]):
             rel = os.path.abspath(p).replace(os.sep, "/")
         wanted.append(rel.rstrip("/"))
     return wanted
+
+
+def _say(text: str, stream=None) -> None:
+    """One line for a person or a CI log: nothing from a file or a path can break it, start a new one
+    (a GitHub ``::error`` workflow command) or fail to encode."""
+    from .model.diagnostics import one_line
+
+    line = one_line(str(text))
+    print(("./" if line.startswith("::") else "") + line, file=stream or sys.stderr)
 
 
 def _emit(out: str, fmt: str) -> None:
@@ -322,10 +331,10 @@ def cmd_baseline(args) -> int:
         n = write_baseline(out, rep.diagnostics)
     except OSError as e:
         raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
-    print(f"wrote {n} diagnostic(s) to {os.path.relpath(out)}")
+    _say(f"wrote {n} diagnostic(s) to {os.path.relpath(out)}", sys.stdout)
     if not opt and not args.output:
-        print(f"note: add 'baseline: {os.path.relpath(out, run.project.root)}' to the reassign plugin options, "
-              "or pass --baseline to check", file=sys.stderr)
+        _say(f"note: add 'baseline: {os.path.relpath(out, run.project.root)}' to the reassign plugin options, "
+             "or pass --baseline to check")
     return 0
 
 
@@ -344,9 +353,9 @@ def cmd_fix(args) -> int:
         fix, nothing = fix_tables, "all attention tables are up to date"
     changed, problems = fix(run.project, run.cache, rep, check_only=args.check)
     for p in problems:
-        print(p, file=sys.stderr)
+        _say(p)
     for path in changed:
-        print(("stale: " if args.check else "fixed: ") + path)
+        _say(("stale: " if args.check else "fixed: ") + path, sys.stdout)
     if not changed and not problems:
         print(nothing)
     if problems:
@@ -360,7 +369,7 @@ def cmd_new(args) -> int:
     run = make_run(args)
     rep = run.validate()
     path = scaffold(run.project, rep, args.id, args.name, args.area, args.contract, args.slug)
-    print(f"created {os.path.relpath(path)}")
+    _say(f"created {os.path.relpath(path)}", sys.stdout)
     if not args.quiet:
         print("next: replace the TODOs, then run mkdocs-reassign check to see what the contract still asks for", file=sys.stderr)
     return 0
@@ -437,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as e:
-        print(f"mkdocs-reassign: error: {e}", file=sys.stderr)
+        _say(f"mkdocs-reassign: error: {e}")
         return 2
     except KeyboardInterrupt:
         return 130
@@ -445,13 +454,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as e:  # e.g. -o into a folder that does not exist
         where = f" {e.filename}" if getattr(e, "filename", None) else ""
-        print(f"mkdocs-reassign: error:{where}: {e.strerror or e}", file=sys.stderr)
+        _say(f"mkdocs-reassign: error:{where}: {e.strerror or e}")
         return 2
     except Exception as e:  # no traceback reaches the user (MKDOCS_REASSIGN_DEBUG=1 shows it)
         if os.environ.get("MKDOCS_REASSIGN_DEBUG"):
             raise
-        print(f"mkdocs-reassign: internal error: {type(e).__name__}: {e} "
-              "(please report it; MKDOCS_REASSIGN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        _say(f"mkdocs-reassign: internal error: {type(e).__name__}: {e} "
+             "(please report it; MKDOCS_REASSIGN_DEBUG=1 shows the traceback)")
         return 2
 
 

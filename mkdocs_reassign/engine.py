@@ -153,6 +153,7 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
     unreadable: set[str] = set()
     read_problems: list[tuple[str, int, str, str]] = []
     _symlink_loops(project, files, dirs, unreadable, read_problems)
+    _undecodable_names(files, unreadable, read_problems)
     if unreadable:
         md = [f for f in md if f not in unreadable]
     for rel in others:
@@ -236,6 +237,19 @@ def _symlink_loops(project: Project, files, dirs, unreadable: set, read_problems
         unreadable |= {f for f in files if f.startswith(d + "/")}
         read_problems.append((d, 0, f"symbolic link loop: {d} leads back to {ancestor or 'docs_dir'}",
                               "remove or retarget the link; the files reached through it are left out of the site"))
+
+
+def _undecodable_names(files, unreadable: set, read_problems: list) -> None:
+    """A file name that is not UTF-8 (os.fsdecode keeps its bytes as lone surrogates): MkDocs dies on it
+    (it cannot quote the URL), so it is left out, and reported in an escaped form (diagnostics.one_line)."""
+    for rel in sorted(files):
+        if not rel.isascii():
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                unreadable.add(rel)
+                read_problems.append((rel, 0, "the file name is not valid UTF-8",
+                                      "rename it (MkDocs cannot publish it); the file is left out of the site"))
 
 
 def _load(rel: str, project: Project, cache: Cache, sources) -> Source:

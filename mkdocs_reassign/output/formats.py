@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .. import __version__
-from ..model.diagnostics import Diagnostic, at_least
+from ..model.diagnostics import Diagnostic, at_least, safe
 from ..rules import REGISTRY, Rule
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -30,7 +30,8 @@ def summary(diags: list[Diagnostic], files_checked: int | None = None) -> dict:
 
 
 def active(diags: list[Diagnostic]) -> list[Diagnostic]:
-    return [d for d in diags if d.severity != "off" and not d.waived]
+    """The diagnostics a format shows, each path, message and hint on one line (model.diagnostics.safe)."""
+    return [safe(d) for d in diags if d.severity != "off" and not d.waived]
 
 
 def fmt_text(diags, files_checked=None, **_kw) -> str:
