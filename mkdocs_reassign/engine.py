@@ -381,7 +381,7 @@ def _cites(rel: str, fd, reg, cache: Cache) -> list[tuple[int, str]]:
         text = lines[line]
         if "<!--" in text:  # an inline comment is not rendered: IDs in it are not cited
             text = sub_comments(text, "")
-        for fid in cite_re.findall(text):
+        for fid in (m.group() for m in cite_re.finditer(text)):
             out.append((line + 1, fid))
     return cache.put("cites", rel, (fd,), out)
 

@@ -17,7 +17,7 @@ import re
 import sys
 from dataclasses import dataclass, field, make_dataclass
 
-from .model.globs import glob_regex, matches_any  # noqa: F401 (re-exported)
+from .model.globs import glob_problem, glob_regex, matches_any  # noqa: F401 (re-exported)
 from .rules import RULES, SEVERITIES
 
 # kind -> (Python type of the value, how the docs name the type)
@@ -162,6 +162,28 @@ def did_you_mean(name: str, known) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
+def id_pattern_problem(value: str) -> str | None:
+    """Why id_pattern cannot be used where the checks embed it (``(?:...)`` inside larger patterns, with
+    groups of their own), or None."""
+    if len(value) > 200:
+        return "longer than 200 characters (an ID pattern is short, e.g. [A-Z]{1,5}[0-9]+)"
+    try:
+        rx = re.compile(value)
+    except re.error as e:
+        return f"not a valid regular expression: {e}"
+    if rx.groupindex:
+        return f"named group {next(iter(rx.groupindex))!r}: the checks name their own groups; write (?:...) instead"
+    if re.search(r"\\[1-9]", value) and rx.groups:
+        return "a numbered back-reference (\\1) changes meaning inside the checks' patterns; write the group out"
+    try:
+        re.compile(f"x(?:{value})")
+    except re.error as e:
+        return f"cannot be embedded in a larger pattern ({e}); write a flag for a group only, e.g. (?i:[a-z]+[0-9]+)"
+    if rx.fullmatch(""):
+        return "matches the empty string; an ID needs at least one character"
+    return None
+
+
 def _check(opt: Option, value):
     name, kind = opt.name, opt.kind
     if kind == "globs":
@@ -169,6 +191,10 @@ def _check(opt: Option, value):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise OptionError(name, "expected a list of glob strings")
+        for v in value:
+            problem = glob_problem(v)
+            if problem:
+                raise OptionError(name, problem)
         return value
     if kind == "path" or kind == "str?":
         if value is None or value == "":
@@ -185,11 +211,9 @@ def _check(opt: Option, value):
     if kind == "str":
         if not isinstance(value, str) or not value:
             raise OptionError(name, "expected a non-empty string")
-        if name == "id_pattern":
-            try:
-                re.compile(value)
-            except re.error as e:
-                raise OptionError(name, f"not a valid regular expression: {e}") from None
+        problem = id_pattern_problem(value) if name == "id_pattern" else None
+        if problem:
+            raise OptionError(name, problem)
         return value
     if kind == "bool":
         if not isinstance(value, bool):

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..markdown import yamlutil
-from .globs import matches_any
+from .globs import glob_problem, matches_any
 from ..markdown import normalize_heading
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -263,7 +263,22 @@ def _read_contract(path: Path, display: str, problems: list[ContractProblem], sh
                                 "see schemas/contract.schema.json and the contract format docs")
             )
         return None
-    return _parse(raw, display)
+    c = _parse(raw, display)
+    c.paths = _valid_globs(c.paths, text, display, problems)
+    return c
+
+
+def _valid_globs(globs: list, text: str, display: str, problems: list[ContractProblem]) -> list:
+    """applies_to.paths without the globs glob_problem refuses (each one reported at its line)."""
+    out = []
+    for i, g in enumerate(globs):
+        problem = glob_problem(g)
+        if problem is None:
+            out.append(g)
+        else:
+            problems.append(ContractProblem(display, yamlutil.line_of(text, ["applies_to", "paths", i]),
+                                            f"applies_to/paths/{i}: {problem}", "fix the glob; this one selects no file"))
+    return out
 
 
 def _short(msg: str) -> str:
