@@ -193,6 +193,8 @@ def _expand(items, words: dict, seen: tuple = ()) -> list:
             name = x[1:]
             if name in seen:
                 raise KeyError(f"word list {name!r} names itself")
+            if len(seen) >= MAX_EXTENDS:
+                raise ValueError(f"word lists name each other more than {MAX_EXTENDS} deep")
             out.extend(_expand(words[name], words, seen + (name,)))
         else:
             out.append(x)
@@ -285,6 +287,9 @@ def _short(msg: str) -> str:
     return msg if len(msg) <= 200 else msg[:197] + "..."
 
 
+MAX_EXTENDS = 50
+
+
 def _resolve(name: str, raw_contracts: dict[str, Contract], resolved: dict[str, Contract], stack: list[str], problems) -> Contract | None:
     if name in resolved:
         return resolved[name]
@@ -294,6 +299,13 @@ def _resolve(name: str, raw_contracts: dict[str, Contract], resolved: dict[str, 
     if name in stack:
         cycle = " -> ".join(stack[stack.index(name):] + [name])
         problems.append(ContractProblem(c.file, yamlutil_line(c, "extends"), f"extends forms a cycle: {cycle}", "remove one extends"))
+        return None
+    if len(stack) >= MAX_EXTENDS:  # Python's recursion would end near 1,000; no real chain is this long
+        top = raw_contracts[stack[0]]
+        problems.append(ContractProblem(top.file, yamlutil_line(top, "extends"),
+                                        f"extends chain is longer than {MAX_EXTENDS} contracts ({' -> '.join(stack[:3])} -> ... -> {name})",
+                                        "flatten the chain: extend a shared base contract directly"))
+        resolved.update(dict.fromkeys(stack))  # every contract on the chain fails with it, reported once
         return None
     stack.append(name)
     sections: list[SectionSpec] = []
@@ -376,10 +388,10 @@ def load_contracts(user_dir: str | None = None, display_root: str | None = None)
             c.file = display
             c.path = str(path)
             raw[c.name] = c
-    resolved: dict[str, Contract] = {}
+    resolved: dict[str, Contract | None] = {}
     for name in sorted(raw):
         _resolve(name, raw, resolved, [], problems)
-    return ContractSet(resolved, problems)
+    return ContractSet({k: v for k, v in resolved.items() if v is not None}, problems)
 
 
 def yamlutil_line_from_text(path: Path, key: str) -> int:
