@@ -23,7 +23,7 @@ from .markdown import scan as _scan
 from .memory import HeadLines
 from .model import features, findings
 from .model.contracts import ContractSet, load_contracts
-from .model.diagnostics import Diagnostic
+from .model.diagnostics import Diagnostic, one_line
 from .model.links import all_dirs, resolve_links
 from .options import Options, matches_any
 from .sources import MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, read_source, symlink_loops, walk_docs
@@ -248,7 +248,7 @@ def _undecodable_names(files, unreadable: set, read_problems: list) -> None:
                 rel.encode("utf-8")
             except UnicodeEncodeError:
                 unreadable.add(rel)
-                read_problems.append((rel, 0, "the file name is not valid UTF-8",
+                read_problems.append((one_line(rel), 0, "the file name is not valid UTF-8",
                                       "rename it (MkDocs cannot publish it); the file is left out of the site"))
 
 

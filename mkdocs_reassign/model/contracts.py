@@ -261,7 +261,7 @@ def _read_contract(path: Path, display: str, problems: list[ContractProblem], sh
         for e in errors[:20]:
             where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
             problems.append(
-                ContractProblem(display, yamlutil.line_of(text, list(e.absolute_path)), f"{where}: {_short(e.message)}",
+                ContractProblem(display, yamlutil.line_of(text, list(e.absolute_path)), f"{where}: {_schema_message(e)}",
                                 "see schemas/contract.schema.json and the contract format docs")
             )
         return None
@@ -281,6 +281,21 @@ def _valid_globs(globs: list, text: str, display: str, problems: list[ContractPr
             problems.append(ContractProblem(display, yamlutil.line_of(text, ["applies_to", "paths", i]),
                                             f"applies_to/paths/{i}: {problem}", "fix the glob; this one selects no file"))
     return out
+
+
+def _schema_message(e) -> str:
+    """The schema error without the file's text: jsonschema quotes the whole offending value (a file parsed
+    as one long string would be quoted whole); here a value is named by its first line, clipped."""
+    inst = e.instance
+    quoted = repr(inst)
+    if len(quoted) <= 40:
+        return _short(e.message)
+    if isinstance(inst, str):
+        first = inst.split("\n", 1)[0]
+        short = repr(first[:30]) + " (clipped)"
+    else:
+        short = f"a {type(inst).__name__} of {len(inst)} item(s)" if isinstance(inst, (dict, list)) else type(inst).__name__
+    return _short(e.message.replace(quoted, short))
 
 
 def _short(msg: str) -> str:
