@@ -275,9 +275,9 @@ def measure(root, children=_py_children, max_nodes: int = MAX_NODES, max_depth: 
     size: dict[int, tuple[int, int]] = {}  # id -> (expanded nodes, height)
     on_path: set[int] = set()
     keep = []  # the nodes measured stay alive, so that no id is reused meanwhile
-    stack = [(root, False)]
+    stack = [(root, False, 1)]
     while stack:
-        node, done = stack.pop()
+        node, done, depth = stack.pop()
         key = id(node)
         if done:
             on_path.discard(key)
@@ -285,11 +285,11 @@ def measure(root, children=_py_children, max_nodes: int = MAX_NODES, max_depth: 
             total, height = 1 + sum(k[0] for k in kids), 1 + max((k[1] for k in kids), default=0)
             if total > max_nodes:
                 raise ShapeProblem(f"more than {max_nodes:,} values once YAML aliases are expanded", node)
-            if height > max_depth:
-                raise ShapeProblem(f"nested deeper than {max_depth} levels", node)
             size[key] = (total, height)
         elif key in on_path:
             raise ShapeProblem("a YAML alias refers to the value that contains it", node)
+        elif depth > max_depth or (key in size and depth + size[key][1] - 1 > max_depth):
+            raise ShapeProblem(f"nested deeper than {max_depth} levels", node)
         elif key not in size:
             kids = children(node)
             if not kids:
@@ -297,8 +297,8 @@ def measure(root, children=_py_children, max_nodes: int = MAX_NODES, max_depth: 
                 continue
             keep.append(node)
             on_path.add(key)
-            stack.append((node, True))
-            stack.extend((k, False) for k in kids if id(k) not in size)
+            stack.append((node, True, depth))
+            stack.extend((k, False, depth + 1) for k in kids)
     return size[id(root)][0]
 
 
