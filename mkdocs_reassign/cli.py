@@ -382,7 +382,10 @@ def cmd_explain(args) -> int:
     run = make_run(args)
     rep = run.validate()
     fd = find_doc(run.project, rep, path)
-    _emit(explain(run.project, rep, fd, line), "text")
+    from .model.diagnostics import one_line
+
+    text = explain(run.project, rep, fd, line)  # it quotes doc lines: each kept on its own line
+    _emit("\n".join(one_line(ln) for ln in text.split("\n")), "text")
     return 0
 
 
