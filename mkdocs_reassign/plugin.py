@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from mkdocs.config import base
@@ -13,10 +14,28 @@ from .output import html as render
 from .output.pages import PLACEHOLDER, Pages
 from . import engine
 from .cache import Cache
+from .model.diagnostics import Diagnostic
 from .memory import no_gc, release_for_render
+from .model.diagnostics import one_line
 from .output.site import Resolver, drop_unreadable, settle_files, toc
 
 log = get_plugin_logger("reassign")
+
+
+class _OneLine(logging.Filter):
+    """Every record the plugin logs is one line (model.diagnostics.one_line): text from docs, paths and
+    error messages can never start a line of the build log, such as a GitHub ``::error`` command."""
+
+    def filter(self, record):
+        msg = record.getMessage()
+        safe = one_line(msg)
+        if safe != msg:
+            record.msg, record.args = safe, ()
+        return True
+
+
+if not any(isinstance(f, _OneLine) for f in log.logger.filters):
+    log.logger.addFilter(_OneLine())
 CSS_PATH = "assets/mkdocs-reassign.css"
 
 
@@ -36,6 +55,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._key = None
         self._baseline_stamp = None
         self._rel_urls: dict[tuple[str, str], str] = {}  # serve: (url, page url) -> get_relative_url()
+        self._report_clash: str | None = None  # report_file names a file MkDocs writes (on_files): not written
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
     def on_startup(self, *, command, dirty):
@@ -90,11 +110,11 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             from mkdocs.exceptions import PluginError
 
             prefix = self.project.docs_prefix if self.project else ""
-            for rel, real in bad:
-                log.error(f"{prefix}{rel}: error: read-error: symbolic link leaving docs_dir (to {real}); MkDocs would walk "
-                          "all of it before any plugin runs (remove the link or copy what it links to into docs_dir)")
+            for rel, real in bad:  # one line each, escaped as every diagnostic is
+                log.error(Diagnostic(prefix + rel, 0, "read-error", f"symbolic link leaving docs_dir (to {real}); MkDocs would "
+                                     "walk all of it before any plugin runs", "remove the link or copy what it links to into docs_dir").format())
             raise PluginError(f"reassign: {len(bad)} symbolic link(s) in docs_dir lead to / or a folder MkDocs cannot walk "
-                              f"(first: {prefix}{bad[0][0]}); the build is stopped before MkDocs walks them")
+                              f"(first: {one_line(prefix + bad[0][0])}); the build is stopped before MkDocs walks them")
 
     @event_priority(-50)  # after plugins that add or remove files
     def on_files(self, files, config):
@@ -119,11 +139,14 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             msg = d.format()
             (log.info if d.severity == "info" else log.warning)(msg)
         self._add_generated(files, config, PLACEHOLDER.format("overview") + "\n")
+        self._report_clash = self._clash(files, config)
+        if self._report_clash:
+            log.warning(self._report_clash)
         return files
 
     def _add_generated(self, files, config, overview_body: str) -> None:
         if not files.get_file_from_path(CSS_PATH):
-            files.append(File.generated(config, CSS_PATH, content=render.CSS))
+            files.append(File.generated(config, CSS_PATH, content=render.css()))
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
             files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + overview_body))
 
@@ -141,11 +164,25 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             return src.text.replace("\r\n", "\n").replace("\r", "\n")
         import html
 
-        where = f":{src.error_line}" if src.error_line else ""
-        log.warning(f"{self.project.docs_prefix}{f.src_uri}{where}: error: read-error: {src.error[0]} (it changed after this "
-                    "rebuild checked it; the page shows a note until the next rebuild)")
-        return (f"# This page could not be read\n\n{html.escape(f.src_uri)}: {html.escape(src.error[0])}. "
+        log.warning(Diagnostic(self.project.docs_prefix + f.src_uri, src.error_line, "read-error", src.error[0],
+                               "it changed after this rebuild checked it; the page shows a note until the next rebuild").format())
+        return (f"# This page could not be read\n\n{html.escape(one_line(f.src_uri))}: {html.escape(src.error[0])}. "
                 "It changed while the site was being built; the next rebuild shows it again.\n")
+
+    def _clash(self, files, config) -> str | None:
+        """The report_file option names a file MkDocs writes to site_dir (a page, a theme file): say so; not written."""
+        import posixpath
+
+        name = self.opts.report_file
+        if not name:
+            return None
+        dest = posixpath.normpath(name.replace("\\", "/"))
+        owner = next((f.src_uri for f in files if f.dest_uri == dest), None)
+        if owner is None and dest not in set(config.theme.static_templates):
+            return None
+        what = f"the output of {owner}" if owner else "a page of the theme"
+        return (f"{os.path.basename(config.config_file_path or 'mkdocs.yml')}: error: option 'report_file': {name!r} is {what}, "
+                "which MkDocs writes to the site; the report is not written (choose another name, e.g. reassign-report.json)")
 
     @event_priority(50)  # before other plugins reshape the Markdown
     def on_page_markdown(self, markdown, page, config, files):
@@ -174,7 +211,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         return b == "always" or (b == "serve" and self.serving)
 
     def on_post_build(self, config):
-        if self.report is None or not self.opts.report_file:
+        if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):
             return
         from .output.formats import atomic_write
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import unicodedata
 
 from . import UsageError
 from ..model.ids import is_feature_id
@@ -23,7 +24,6 @@ _TRANSLIT = {
 def slugify(name: str) -> str:
     """A file name from a feature name: ASCII where the script allows (`Résumé` -> `resume`, `Ведение звонков` ->
     `vedenie-zvonkov`), else the name's own letters (`座席管理` stays readable), words joined by `-`."""
-    import unicodedata
 
     out = []
     for ch in unicodedata.normalize("NFKD", name.casefold()):
@@ -138,6 +138,13 @@ def _requirement_body(r, rel, registry, features, diagram_done: bool) -> list[st
     return out
 
 
+def printable(name: str) -> str:
+    """The name without the characters YAML refuses in a quoted string and a heading cannot show: control
+    characters (ESC, BEL, NEL, ...), line and paragraph separators, lone surrogates, non-characters."""
+    return "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs")
+                   and ch not in "\u2028\u2029\ufeff\ufffe\uffff")
+
+
 def _yaml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -150,18 +157,24 @@ def scaffold(project, rep, fid: str, name: str, area: str, contract_name: str | 
         raise UsageError(f"{fid} is already declared by {rep.docs_prefix}{rep.registry[fid]}")
     if not name.strip() or any(ch in name for ch in "\r\n\t\x00") or name != name.strip():
         raise UsageError(f"feature name {name!r}: give one line of text without leading or trailing spaces")
+    name = printable(name)
+    if not name.strip():
+        raise UsageError("the feature name holds only control characters")
     if slug is not None:
         slug = slug.removesuffix(".md")
         if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", slug):
             raise UsageError(f"--slug {slug!r}: use a file name of letters, digits, ., - and _ (no folders)")
     if not re.fullmatch(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*", area):
         raise UsageError(f"--area {area!r}: use folder names of letters, digits, - and _")
+    if not opts.features:
+        raise UsageError("the features option lists no globs, so no doc would be checked as a feature doc "
+                         "(list one, e.g. features: ['features/**/*.md'])")
     base = opts.features[0].split("*")[0].rstrip("/") or "features"
     rel = f"{base}/{area}/{slug or slugify(name)}.md"
     if not project.is_feature(rel):
         raise UsageError(f"{rel} would not be checked as a feature doc (features/exclude options)")
     path = os.path.join(project.docs_dir, rel)
-    if os.path.exists(path):
+    if os.path.lexists(path):
         raise UsageError(f"{os.path.relpath(path)} already exists")
     selected, _how = rep.contracts.select(None, fid, rel, opts.default_contract)
     if contract_name:
@@ -175,10 +188,35 @@ def scaffold(project, rep, fid: str, name: str, area: str, contract_name: str | 
     # name the contract in front matter unless it is the default one and would be picked anyway
     explicit = contract.name != opts.default_contract or selected is None or selected.name != contract.name
     text = render_doc(fid, name, area, contract, rel, rep.registry, rep.features, write_contract=explicit)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_doc(project.docs_dir, rel, text)
+    return path
+
+
+def write_doc(docs_dir: str, rel: str, text: str) -> None:
+    """Create docs_dir/rel whole or not at all: the text is encoded before anything is created, every folder on
+    the way is a real folder inside docs_dir (a symbolic link is refused, even one pointing inside), and the
+    file appears by link(2), which never replaces an existing one."""
+    from ..files import create_file
+
     try:
-        with open(path, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("the feature name or area is not valid UTF-8 (the shell passed bytes that are not text); "
+                         "nothing written") from None
+    folder = os.path.realpath(docs_dir)
+    for part in rel.split("/")[:-1]:
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):
+            raise UsageError(f"{os.path.relpath(folder)} is a symbolic link (to {os.path.realpath(folder)}); "
+                             "new writes only into real folders of docs_dir; nothing written")
+        if not os.path.isdir(folder):
+            if os.path.lexists(folder):
+                raise UsageError(f"{os.path.relpath(folder)} is not a folder; nothing written")
+            os.mkdir(folder)
+    path = os.path.join(folder, rel.rsplit("/", 1)[-1])
+    try:
+        create_file(path, data)
     except FileExistsError:
         raise UsageError(f"{os.path.relpath(path)} already exists") from None
-    return path
+    except OSError as e:
+        raise UsageError(f"cannot write {os.path.relpath(path)}: {e.strerror or e}; nothing written") from None
