@@ -150,24 +150,34 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
             files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + overview_body))
 
-    def on_page_read_source(self, page, config):
-        """Read the page for MkDocs, the way the check reads it: a page edited after the check into something
-        undecodable, or deleted, is a read-error for that page on this rebuild (it shows a note), never MkDocs'
-        UnicodeDecodeError or FileNotFoundError stopping the build; the watcher's next rebuild shows it again."""
+    def on_pre_page(self, page, config, files):
+        """Right before MkDocs reads the page: a page edited since the check into something undecodable, or
+        deleted, is a read-error for that page on this rebuild (the page shows a note), never MkDocs'
+        UnicodeDecodeError or FileNotFoundError stopping the build; the watcher's next rebuild shows it again.
+        (Not on_page_read_source: MkDocs takes one such handler per site and warns, failing --strict, when a
+        second plugin registers one.) A page whose stat key is the one the check read costs one stat."""
         f = page.file
         if f.generated_by is not None or not f.src_dir or self.project is None:
-            return None
-        from .sources import read_source
+            return page
+        from .sources import read_key, read_source
 
-        src = read_source(os.path.join(f.src_dir, f.src_uri), f.src_uri, self.project.docs_dir)
-        if src.error is None:  # as MkDocs reads it: UTF-8 with an optional BOM, universal newlines
-            return src.text.replace("\r\n", "\n").replace("\r", "\n")
+        path = os.path.join(f.src_dir, f.src_uri)
+        entry = self.cache.entry("read", f.src_uri)
+        try:
+            if entry is not None and entry[0] == read_key(os.stat(path)) and not entry[1].error:
+                return page
+        except OSError:
+            pass
+        src = read_source(path, f.src_uri, self.project.docs_dir)
+        if src.error is None:
+            return page  # changed, but MkDocs can read it: the next rebuild checks it
         import html
 
         log.warning(Diagnostic(self.project.docs_prefix + f.src_uri, src.error_line, "read-error", src.error[0],
                                "it changed after this rebuild checked it; the page shows a note until the next rebuild").format())
-        return (f"# This page could not be read\n\n{html.escape(one_line(f.src_uri))}: {html.escape(src.error[0])}. "
-                "It changed while the site was being built; the next rebuild shows it again.\n")
+        f.content_string = (f"# This page could not be read\n\n{html.escape(one_line(f.src_uri))}: {html.escape(src.error[0])}. "
+                            "It changed while the site was being built; the next rebuild shows it again.\n")
+        return page
 
     def _clash(self, files, config) -> str | None:
         """The report_file option names a file MkDocs writes to site_dir (a page, a theme file): say so; not written."""

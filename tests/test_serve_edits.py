@@ -219,3 +219,21 @@ def test_a_page_changed_after_the_check_is_a_read_error_not_a_crash(tmp_path, mo
     if mode != "half-written":  # a shorter page is still a page
         assert sum(f"{P4_SRC}" in ln and "read-error" in ln for ln in out.splitlines()) == 1, out[-4000:]
         assert "This page could not be read" in (tmp_path / "site" / P4_PAGE).read_text(encoding="utf-8")
+
+
+def test_another_plugins_page_read_source_still_works_under_strict(tmp_path):
+    """MkDocs takes one on_page_read_source handler per site and warns (failing --strict) at a second: the
+    plugin guards the read in on_pre_page instead, so a site whose other plugin reads pages still builds."""
+    from test_hostile import mkdocs_build
+
+    project = copy_project(tmp_path / "project")
+    (project / "hook.py").write_text(
+        "def on_page_read_source(page, config):\n"
+        "    if page.file.src_uri == 'index.md':\n"
+        "        return '# Home\\n\\nread by another plugin\\n'\n", encoding="utf-8")
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
+    r = mkdocs_build(project, "--strict")
+    out = r.stdout + r.stderr
+    assert "Multiple 'on_page_read_source'" not in out, out[-3000:]
+    assert "read by another plugin" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
