@@ -364,11 +364,16 @@ def cmd_fix(args) -> int:
         fix, nothing = fix_tables, "all attention tables are up to date"
     done: list[str] = []
     for _ in range(FIX_TRIES):  # a file edited while fix ran: check again (the cache re-reads only what changed)
-        changed, problems = fix(run.project, run.cache, run.validate(), check_only=args.check)
+        rep = run.validate()
+        changed, problems = fix(run.project, run.cache, rep, check_only=args.check)
         done += changed
         if args.check or not any(isinstance(p, Retry) for p in problems):
             break
     changed = done
+    # a file the check could not read (a link out of docs_dir, a special file, bad UTF-8) was not looked at:
+    # say so, or "up to date" would be claimed of a table nobody read
+    problems = [*problems, *(f"{d.path}:{d.line}: not fixed: {d.message} ({d.hint})"
+                             for d in rep.diagnostics if d.rule == "read-error" and run.project.is_session(d.path.removeprefix(run.project.docs_prefix)))]
     for p in problems:
         _say(p)
     for path in changed:
