@@ -5,7 +5,7 @@ For every case:
 (a) the core (``validate(walk_docs(...), Project(...))``) reports each expected diagnostic
     (rule, file, line, a fragment of the message) with a hint, raises nothing, takes
     under the case's time limit (2 s unless stated) and stays under its tracemalloc
-    peak (64 MB unless stated; 200 MB for the 5 MB doc, the 50,000 headings and the 100,000-row tables);
+    peak (64 MB unless stated; 200 MB for the 5 MB doc and the 100,000-row tables);
 (b) the real CLI, ``mkdocs-reassign check --format json``, exits with the expected code,
     reports the same diagnostics and never prints a traceback;
 (c) for the cases where MkDocs itself would die or where the plugin's own events
