@@ -109,3 +109,13 @@ def test_unit_flags():
 def test_a_lone_capital_ends_a_sentence():
     sents = [s for _, s in split_sentences("It can't be handed to B. The server holds the call.")]
     assert sents == ["It can't be handed to B.", "The server holds the call."]
+
+
+def test_the_stored_class_of_combining_marks_is_this_pythons():
+    """words._MARKS is stored for one Unicode version (computing it walks the BMP at every start)."""
+    import unicodedata
+
+    from mkdocs_reassign.text import words
+
+    assert words._mark_class() == (words._MARKS_KNOWN if unicodedata.unidata_version == words._MARKS_UNIDATA else words._MARKS)
+    assert words._MARKS == words._mark_class()
