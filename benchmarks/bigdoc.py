@@ -39,18 +39,12 @@ SECTIONS = ["Quick Summary", "Affected Users", "What It Does", "How It Works", "
 
 
 def feature(detail: str) -> str:
-    out = ["# Feature: Big (P1)\n\n"]
-    for name in SECTIONS:
-        out.append(f"## {name}\n\n")
-        if name == "How It Works":
-            out.append("```mermaid\nflowchart LR\n    A --> B\n```\n\n")
-        elif name == "Detailed Logic":
-            out.append("The selector picks the least busy agent.\n\n" + detail)
-        elif name == "Related Features":
-            out.append("- [Home](../index.md)\n\n")
-        else:
-            out.append(f"Text about {name.lower()}.\n\n")
-    return "".join(out)
+    """A feature doc meeting the shipped feature-doc contract, ``detail`` under DETAILED LOGIC."""
+    special = {"How It Works": "```mermaid\nflowchart LR\n    A --> B\n```\n\n",
+               "Detailed Logic": "The selector picks the least busy agent.\n\n" + detail,
+               "Related Features": "- [Home](../index.md)\n\n"}
+    return "# Feature: Big (P1)\n\n" + "".join(
+        f"## {name}\n\n" + special.get(name, f"Text about {name.lower()}.\n\n") for name in SECTIONS)
 
 
 def body(kind: str, n: int) -> str:
