@@ -14,12 +14,12 @@ casefold for everything else. Cached.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
 import sys
 import unicodedata
 from functools import lru_cache
-
-import snowballstemmer
 
 __all__ = ["Token", "tokens", "stem", "stems", "is_placeholder", "is_question", "PLACEHOLDER_WORDS"]
 
@@ -170,8 +170,39 @@ def _split_nospace(run: str, base: int, out: list) -> None:
         out.append(Token((run[buf_start:], base + buf_start, base + len(run), "")))
 
 
-_EN = snowballstemmer.stemmer("english")
-_RU = snowballstemmer.stemmer("russian")
+def _stemmers():
+    """Snowball English and Russian. snowballstemmer's package imports all its 30 languages (3.5 MiB and about
+    a quarter of the plugin's import, at every build's start): without PyStemmer, which it would use, its two
+    modules are loaded under a package that is not run, then forgotten, so a later ``import snowballstemmer``
+    anywhere gets the real package."""
+    mod = sys.modules.get("snowballstemmer")
+    try:
+        if mod is None and importlib.util.find_spec("Stemmer") is None:
+            return _two_modules()
+    except Exception:  # noqa: BLE001 - an unusual install: the package as it is
+        pass
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english"), snowballstemmer.stemmer("russian")
+
+
+def _two_modules():
+    def ours(name):
+        return name == "snowballstemmer" or name.startswith("snowballstemmer.")
+
+    before = {n: m for n, m in sys.modules.items() if ours(n)}
+    pkg = importlib.util.module_from_spec(importlib.util.find_spec("snowballstemmer"))  # not executed
+    sys.modules["snowballstemmer"] = pkg
+    try:
+        return (importlib.import_module("snowballstemmer.english_stemmer").EnglishStemmer(),
+                importlib.import_module("snowballstemmer.russian_stemmer").RussianStemmer())
+    finally:
+        for name in [n for n in sys.modules if ours(n)]:
+            del sys.modules[name]
+        sys.modules.update(before)
+
+
+_EN, _RU = _stemmers()
 
 
 @lru_cache(maxsize=200_000)
