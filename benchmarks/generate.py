@@ -69,6 +69,7 @@ STATUS = ["draft", "in-progress", "review", "complete"]
 CONF = ["High", "Medium", "Low"]
 TICK = ["✅", "⚠️", "❌"]
 SEED = 0  # every text stream is keyed by the seed and the doc index
+FRONT_MATTER = True  # False: no doc carries front matter (a real team tree, e.g. the 69-doc one)
 
 # planted gap kinds, cycled over the docs with i % 20 == 7 (5 %)
 GAPS = ["missing-section", "empty-section", "no-diagram", "broken-link", "link-id-mismatch", "section-order",
@@ -222,7 +223,7 @@ def feature_doc(d: Doc, docs: list[Doc], sessions: list[Session]) -> str:
     by_id = {x.id: x for x in docs}
     gap = d.gap
     L: list[str] = []
-    fm = d.i % 10 < 7 or d.p4 or gap == "bad-front-matter"  # 70 % carry front matter
+    fm = FRONT_MATTER and (d.i % 10 < 7 or d.p4 or gap == "bad-front-matter")  # 70 % carry front matter
     related = sorted({r.randrange(n) for _ in range(4)} - {d.i})[:3]
     rel_docs = [docs[j] for j in related]
     if d.p4:
@@ -460,9 +461,9 @@ def session_doc(s: Session, docs: list[Doc]) -> str:
 # ------------------------------------------------------------------ site
 
 
-def generate(n: int, out: str, seed: int = 0) -> dict:
-    global SEED
-    SEED = seed
+def generate(n: int, out: str, seed: int = 0, front_matter: bool = True) -> dict:
+    global SEED, FRONT_MATTER
+    SEED, FRONT_MATTER = seed, front_matter
     docs_dir = os.path.join(out, "docs")
     if os.path.isdir(docs_dir):
         shutil.rmtree(docs_dir)
@@ -510,9 +511,10 @@ def main(argv=None) -> None:
     ap.add_argument("n", type=int)
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-front-matter", action="store_true", help="no doc carries front matter (like a real team's tree)")
     a = ap.parse_args(argv)
     os.makedirs(a.out, exist_ok=True)
-    print(json.dumps(generate(a.n, a.out, a.seed)))
+    print(json.dumps(generate(a.n, a.out, a.seed, not a.no_front_matter)))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -207,14 +208,19 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     def on_page_content(self, html, page, config, files):
         if self.report is None:
             return html
-        # nothing here makes a cycle; a collection of MkDocs' heap waits for MkDocs' next allocation
-        with no_gc():
-            try:
-                return self.pages.content(page.file.src_uri, html, page.url, Resolver(page, files, self._rel_urls if self.serving else {}),
-                                          lambda: toc(page), self._banner_on())
-            except Exception as err:
-                log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
-                return html
+        # nothing here makes a cycle; a collection of MkDocs' heap waits for MkDocs' next allocation (paused
+        # inline, not with no_gc(): a context manager's exit allocates after enabling, so a collection due ran here)
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self.pages.content(page.file.src_uri, html, page.url, Resolver(page, files, self._rel_urls if self.serving else {}),
+                                      lambda: toc(page), self._banner_on())
+        except Exception as err:
+            log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
+            return html
+        finally:
+            if enabled:
+                gc.enable()
 
     def _banner_on(self) -> bool:
         b = self.opts.banner

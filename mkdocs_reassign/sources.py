@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 from .safefs import _PSEUDO_ROOTS, ReadError, _kind, _pseudo_dev, inside, leaves_root, read_regular
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # never read
+# A page over either limit is reported (read-error) and left out of the check and the site, unscanned: MkDocs
+# alone takes minutes to render such a page, and every per-heading step would grow with it.
+PAGE_BYTES = 5 * 1024 * 1024
+PAGE_HEADINGS = 60_000  # lines that start with "#" (an upper bound of the ATX headings, counted without a scan)
 # What MkDocs reads as pages (mkdocs.utils.markdown_extensions): a page it cannot decode kills the build.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 
@@ -62,6 +66,9 @@ def decode(data: bytes, rel: str, abs_path: str = "") -> Source:
         return Source(rel, abs_path, error=("file is UTF-16, not UTF-8", "re-save it as UTF-8"), digest=digest)
     if b"\x00" in data[:8192]:
         return Source(rel, abs_path, error=("file is binary (it contains NUL bytes), not Markdown", "remove it or rename it"), digest=digest)
+    over = _over_page_limits(data)
+    if over:  # before decoding: the page is not checked
+        return Source(rel, abs_path, error=(over, "split the page; it is not checked"), digest=digest)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -71,6 +78,16 @@ def decode(data: bytes, rel: str, abs_path: str = "") -> Source:
     if text.startswith("\ufeff"):
         text = text[1:]
     return Source(rel, abs_path, text=text, digest=digest)
+
+
+def _over_page_limits(data: bytes) -> str:
+    """Why a page is too big to check and render ("" when it is not)."""
+    if len(data) > PAGE_BYTES:
+        return f"page is {len(data) / 2**20:.1f} MB, over the {PAGE_BYTES // 2**20} MB page limit"
+    n = data.count(b"\n#") + data.count(b"\r#") + data.startswith((b"#", b"\xef\xbb\xbf#"))
+    if n > PAGE_HEADINGS:
+        return f"page has {n:,} lines starting with '#', over the {PAGE_HEADINGS:,} heading limit"
+    return ""
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -165,6 +165,8 @@ class Case:
     build: bool = False  # also run a real `mkdocs build`
     max_seconds: float = 2.0  # core Checker call
     max_mb: int = 64  # tracemalloc peak of the core call
+    build_seconds: float = 180.0  # the real `mkdocs build` (a hang, not a speed target)
+    extensions: tuple[str, ...] = ()  # markdown_extensions in mkdocs.yml
 
 
 CASES: list[Case] = []
@@ -382,11 +384,11 @@ def _paragraph(i: int) -> str:
             "**one** agent or none.\n\n")
 
 
-@case("doc-10mb", max_mb=200)
+@case("doc-5mb", max_mb=200)
 def _(t):
     _home(t)
     parts, size, i = [], 0, 0
-    while size < 10 * 1024 * 1024:
+    while size < 5 * 1024 * 1024 - 40_000:  # just under the page limit (sources.PAGE_BYTES)
         chunk = _paragraph(i)
         if i % 500 == 0:
             chunk += f"### Step group {i}\n\n| Case | Result |\n|---|---|\n| a | b |\n\n```text\ncode {i}\n```\n\n"
@@ -397,6 +399,40 @@ def _(t):
     text = feature(detail=detail)
     t.write("features/p1.md", text)
     return [Want("broken-link", P1, line_of(text, "[gone](gone.md)"), "gone.md")]
+
+
+def _long_lines_and_headings(mb: int) -> str:
+    """``mb`` MB mixing 64 KB lines with a heading every few lines."""
+    line = "the agent takes the visitor " * (65536 // 28) + "\n"
+    out, size, i = [], 0, 0
+    while size < mb * 1024 * 1024:
+        chunk = f"### Part {i}\n\n{line}\n" if i % 4 == 0 else f"#### Note {i}\n\nShort line {i}.\n\n"
+        out.append(chunk)
+        size += len(chunk)
+        i += 1
+    return "".join(out)
+
+
+@case("doc-over-5mb-long-lines", build=True, build_seconds=60)
+def _(t):
+    _home(t)
+    t.write("features/p1.md", feature(detail=_long_lines_and_headings(19)))  # read, not scanned, not rendered
+    return [Want("read-error", P1, 0, "over the 5 MB page limit")]
+
+
+@case("headings-100k", build=True, build_seconds=60)
+def _(t):
+    _home(t)
+    t.write("features/p1.md", feature(detail="".join(f"### Step {i}\n\nThe agent {i}.\n\n" for i in range(100_000))))
+    return [Want("read-error", P1, 0, "over the 60,000 heading limit")]
+
+
+@case("attr-list-headings-banner", build=True, build_seconds=60, max_seconds=10, options={"banner": "always"}, extensions=("attr_list",))
+def _(t):
+    _home(t)  # a banner entry per heading, each pointing at its heading: once a search over all headings per heading
+    text = feature(detail="".join(f"### Step {i} {{#step-{i}}}\n\nSee [gone](gone-{i}.md).\n\n" for i in range(8_000)))
+    t.write("features/p1.md", text)
+    return [Want("broken-link", P1, line_of(text, "[gone](gone-7999.md)"), "gone-7999.md")]
 
 
 @case("doc-over-20mb", build=True)

@@ -109,3 +109,38 @@ def test_unit_flags():
 def test_a_lone_capital_ends_a_sentence():
     sents = [s for _, s in split_sentences("It can't be handed to B. The server holds the call.")]
     assert sents == ["It can't be handed to B.", "The server holds the call."]
+
+
+def test_the_stored_class_of_combining_marks_is_this_pythons():
+    """words._MARKS is stored for one Unicode version (computing it walks the BMP at every start)."""
+    import unicodedata
+
+    from mkdocs_reassign.text import words
+
+    assert words._mark_class() == (words._MARKS_KNOWN if unicodedata.unidata_version == words._MARKS_UNIDATA else words._MARKS)
+    assert words._MARKS == words._mark_class()
+
+
+def test_the_two_stemmers_loaded_alone_stem_as_the_package_does():
+    """words loads Snowball English and Russian without snowballstemmer's package (which imports 30 languages);
+    they must stem exactly as the package's, and leave no half-made package behind."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from mkdocs_reassign.text import words\n"
+        "assert not [m for m in sys.modules if m.startswith('snowballstemmer')], 'left behind'\n"
+        "import snowballstemmer\n"
+        "en, ru = snowballstemmer.stemmer('english'), snowballstemmer.stemmer('russian')\n"
+        "ws = ['running', 'connections', 'reassignment', 'disconnected', 'generously', 'agents', 'queued', 'handover',\n"
+        "      'visitor', 'visitors', 'hiding', 'cancelled', 'timeouts', 'quickly', 'happiness', 'relational']\n"
+        "rw = ['соединение', 'переназначение', 'посетители', 'агентами', 'отключился']\n"
+        "assert [words._EN.stemWord(w) for w in ws] == [en.stemWord(w) for w in ws]\n"
+        "assert [words._RU.stemWord(w) for w in rw] == [ru.stemWord(w) for w in rw]\n"
+        "assert snowballstemmer.stemmer('french').stemWord('connexions')\n"
+        "print(type(words._EN).__module__)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() in ("snowballstemmer.english_stemmer", "Stemmer"), r.stdout

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from dataclasses import fields as dataclass_fields
 
@@ -478,27 +479,52 @@ def _next_marker(html: str, start: int) -> int:
 
 def anchor_finder(headings, toc: list[tuple[str, str]]):
     """Map a source line to (anchor id, heading text) of its nearest heading in the built page:
-    source headings are paired with the page's toc entries in document order, by text."""
-    pairs: dict[int, tuple[str, str]] = {}
+    source headings are paired with the page's toc entries in document order, by text (each heading
+    with the first unpaired entry after the previous pair that has its text). Linear in the headings:
+    the toc is indexed by text once, and a line is looked up by bisection."""
+    at: dict[str, list[int]] = {}  # plain text -> its positions in the toc, ascending
+    for k, (title, _id) in enumerate(toc):
+        at.setdefault(_plain(title), []).append(k)
+    lines: list[int] = []
+    found: list[tuple[str, str]] = []
     j = 0
     for h in headings:
-        for k in range(j, len(toc)):
-            if _plain(toc[k][0]) == _plain(h.text):
-                pairs[h.line] = (toc[k][1], h.text)
-                j = k + 1
-                break
+        text = _attr_list_free(h.text)
+        ks = at.get(_plain(text))
+        if ks:
+            i = bisect_left(ks, j)
+            if i < len(ks):
+                lines.append(h.line)
+                found.append((toc[ks[i]][1], text))
+                j = ks[i] + 1
 
     def find(line: int):
-        best = None
-        for h in headings:
-            if h.line <= line and h.line in pairs:
-                best = pairs[h.line]
-            elif h.line > line:
-                break
-        return best
+        i = bisect_right(lines, line)
+        return found[i - 1] if i else None
 
     return find
 
 
+_TAG_RE = re.compile(r"<[^<>]+>")  # not <[^>]+>: that rescans the rest of a heading from every unclosed "<"
+_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+_ATTR_OPEN_RE = re.compile(r":?[ ]*[^}\n ]")
+
+
+def _attr_list_free(text: str) -> str:
+    """The heading text without attr_list's trailing "{#id .class}", which the toc title lacks: what
+    Python-Markdown's ``[ ]+\\{\\:?[ ]*([^\\}\\n ][^\\n]*)\\}[ ]*$`` strips (the first " {" that opens one),
+    found without that pattern's backtracking over every " {" of a long heading."""
+    t = text.rstrip(" ")
+    if not t.endswith("}"):
+        return text
+    i = t.find(" {")
+    while i >= 0:
+        m = _ATTR_OPEN_RE.match(t, i + 2)
+        if m is not None and m.end() < len(t):  # something before the closing brace
+            return t[:i].rstrip(" ")
+        i = t.find(" {", i + 1)
+    return text
+
+
 def _plain(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", re.sub(r"<[^>]+>", "", text).lower())
+    return _NON_ALNUM_RE.sub("", _TAG_RE.sub("", text).lower())

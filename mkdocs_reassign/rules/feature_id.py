@@ -85,11 +85,12 @@ def dependents(site) -> dict[str, list[str]]:
     """Doc without an ID -> what its missing ID breaks elsewhere: links whose text names an ID and point at it,
     findings whose Feature names the ID it states. Those are reported here, at the root, and by no other rule."""
     out: dict[str, list[str]] = {}
-    features = site.features
-    for rel, refs in site.link_refs:
-        for r in refs:
-            if r.status == "ok" and r.named and r.target in features and features[r.target].id is None:
-                out.setdefault(r.target, []).append(f"the link at {rel}:{r.link.line} naming {', '.join(r.named)}")
+    no_id = {rel for rel, fd in site.features.items() if fd.id is None}
+    if no_id:  # (a serve re-check runs this over every link of the site: a set lookup first, the rest only on a hit)
+        for rel, refs in site.link_refs:
+            for r in refs:
+                if r.target in no_id and r.status == "ok" and r.named:
+                    out.setdefault(r.target, []).append(f"the link at {rel}:{r.link.line} naming {', '.join(r.named)}")
     for fid, rel in stated(site).items():
         for s in site.sessions:
             for f in s.findings:
