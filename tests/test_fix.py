@@ -278,7 +278,7 @@ def test_unreadable_session_is_not_touched(project):
     path.write_bytes(b"\xff\xfe" + _stale(ORIGINAL))  # looks like UTF-16: a read-error, not a session
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     r = cli("fix", cwd=project)
-    assert r.returncode == 0
+    assert r.returncode == 2 and "not fixed: file is UTF-16" in r.stderr, r.stderr  # named, never claimed up to date
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
 
