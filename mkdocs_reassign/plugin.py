@@ -10,6 +10,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from . import options as core_options
 from .output import html as render
+from .output import overview as ov
 from .output.pages import PLACEHOLDER, Pages
 from . import engine
 from .cache import Cache
@@ -74,6 +75,12 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self.opts = opts
         if CSS_PATH not in config.extra_css:  # boxes, banner and tables are styled by one stylesheet for the site
             config.extra_css.append(CSS_PATH)
+        # the coverage map's own stylesheet and filter script (package data, no CDN; a page of the site's own
+        # may hold the overview marker, so they are there whether or not the plugin generates the page)
+        if ov.CSS_PATH not in config.extra_css:
+            config.extra_css.append(ov.CSS_PATH)
+        if ov.JS_PATH not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(ov.JS_PATH)
         self._url_style = config.use_directory_urls
         if opts.contracts_dir:  # serve: editing a contract rebuilds
             folder = os.path.join(root, opts.contracts_dir)
@@ -102,8 +109,11 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             (log.info if d.severity == "info" else log.warning)(msg)
         if not files.get_file_from_path(CSS_PATH):
             files.append(File.generated(config, CSS_PATH, content=render.CSS))
+        for path, name in ((ov.CSS_PATH, "overview.css"), (ov.JS_PATH, "overview.js")):
+            if not files.get_file_from_path(path):
+                files.append(File.generated(config, path, content=ov.asset(name)))
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
-            files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + PLACEHOLDER.format("overview") + "\n"))
+            files.append(File.generated(config, self.opts.overview_page, content=ov.PAGE.format(marker=PLACEHOLDER.format("overview"))))
         return files
 
     @event_priority(50)  # before other plugins reshape the Markdown

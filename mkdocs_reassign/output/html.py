@@ -21,9 +21,6 @@ CSS = """.reassign-box{border:1px solid #d0d7de;border-left:4px solid #448aff;bo
 .reassign-banner{border:1px solid #ff9100;border-left:6px solid #ff9100;background:#fff8e6;color:#3b2a00;padding:.6em 1em;margin:0 0 1em;border-radius:4px}
 .reassign-banner ul{margin:.3em 0 .2em 1.2em;padding:0}
 .reassign-banner code{background:rgba(0,0,0,.06);padding:0 .2em}
-.reassign-overview{overflow-x:auto;max-width:100%;margin:1em 0}.reassign-overview table{font-size:.8em;border-collapse:collapse}
-.reassign-overview td,.reassign-overview th{border:1px solid #d0d7de;padding:.25em .5em;text-align:left;white-space:nowrap}
-.reassign-met{color:#1a7f37}.reassign-unmet{color:#cf222e;font-weight:700}
 """
 # Served once per site as a stylesheet (see plugin.CSS_PATH), not inlined into every page: a thousand pages
 # would each hold a copy for the whole build.
@@ -161,56 +158,3 @@ def banner(diags: list[Diagnostic], anchor_for: Callable[[int], tuple[str, str] 
     n = len(diags)
     return (f'<div class="admonition warning reassign-banner" data-reassign="banner" data-search-exclude><p class="admonition-title">'
             f"{e(title)}: {n} gap{'s' if n != 1 else ''} on this page</p><ul>" + "".join(items) + "</ul></div>")
-
-
-# ------------------------------------------------------------------ overview
-
-
-def overview(report, resolve: Resolver) -> str:
-    feats = overview_order(report.features.values())
-    columns = overview_columns(feats)
-    rows = [overview_row(fd, report.findings_of(fd.id) if fd.id else [], columns, resolve) for fd in feats]
-    return overview_table(columns, rows)
-
-
-def overview_order(feats) -> list[FeatureDoc]:
-    return sorted(feats, key=lambda fd: (fd.id or "~", fd.rel))
-
-
-def overview_columns(feats: list[FeatureDoc]) -> tuple[tuple[str, str], ...]:
-    """(key, label) of every requirement, in order of first appearance."""
-    columns: list[tuple[str, str]] = []
-    seen = set()
-    for fd in feats:
-        for r in fd.results:
-            if r.key not in seen:
-                seen.add(r.key)
-                columns.append((r.key, r.label))
-    return tuple(columns)
-
-
-def overview_row(fd: FeatureDoc, found: list[Finding], columns, resolve: Resolver) -> str:
-    c = completion(fd, found)
-    res = {r.key: r.met for r in fd.results}
-    cells = "".join(
-        ('<td class="reassign-met">✓</td>' if res[k] else '<td class="reassign-unmet">✗</td>') if k in res else "<td></td>"
-        for k, _l in columns
-    )
-    n_open = sum(c["open"].values())
-    ready = "Yes" if c["ready"] else "No"
-    return (
-        f'<tr data-feature="{e(fd.id or "")}"><td><a href="{_href(resolve(fd.rel, ""))}">{e(fd.id or "(no ID)")}</a></td><td>{e(fd.title)}</td>'
-        f"<td>{c['met']}/{c['total']}</td><td>{n_open}</td><td>{c['open_critical']}</td><td>{ready}</td>{cells}</tr>"
-    )
-
-
-def overview_table(columns, rows: list[str]) -> str:
-    head = "".join(f'<th title="{e(label)}">{e(_short(label))}</th>' for _k, label in columns)
-    return (
-        '<div class="reassign-overview" data-reassign="overview"><table><thead><tr><th>ID</th><th>Feature</th><th>Met</th>'
-        "<th>Open findings</th><th>Open critical</th><th>Ready</th>" + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
-    )
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= 24 else label[:22] + "…"
