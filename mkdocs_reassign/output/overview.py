@@ -240,7 +240,7 @@ def overview_row(fd: FeatureDoc, found: list[Finding], columns, resolve: Resolve
         f'<span class="reassign-ov-title">{e(fd.title)}</span></th>'
         f'<td class="reassign-ov-num" data-met="{c["met"]}" data-total="{c["total"]}">{c["met"]}/{c["total"]}</td>'
         f"{cells}{fcells}"
-        f'<td class="reassign-ov-ready reassign-ready-{"yes" if ready else "no"}"><strong>{"Ready" if ready else "Not ready"}</strong>'
+        f'<td class="reassign-ov-ready reassign-ov-{"ready" if ready else "not-ready"}"><strong>{"Ready" if ready else "Not ready"}</strong>'
         f'{f" <span>{e(reason)}</span>" if reason else ""}</td></tr>'
     )
 
