@@ -241,7 +241,7 @@ def overview_row(fd: FeatureDoc, found: list[Finding], columns, resolve: Resolve
         f'<td class="reassign-ov-num" data-met="{c["met"]}" data-total="{c["total"]}">{c["met"]}/{c["total"]}</td>'
         f"{cells}{fcells}"
         f'<td class="reassign-ov-ready reassign-ov-{"ready" if ready else "not-ready"}"><strong>{"Ready" if ready else "Not ready"}</strong>'
-        f'{f" <span>{e(reason)}</span>" if reason else ""}</td></tr>'
+        f'{f"<span>: {e(reason)}</span>" if reason else ""}</td></tr>'
     )
 
 
