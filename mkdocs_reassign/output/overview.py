@@ -363,7 +363,7 @@ def _totals(columns, fcols, rows: list[str]) -> str:
     text = "".join(rows)
     for label, _emoji, _sev in fcols:
         n = sum(int(x) for x in re.findall(rf'data-open="(\d+)" title="\d+ open: {re.escape(e(label))}"', text))
-        tds.append(f'<td class="reassign-ov-total">{n}</td>')
+        tds.append(f'<td class="reassign-ov-total" data-fcol="">{n}</td>')
     ready = sum(1 for r in rows if ' data-ready="yes"' in r[:200])
     return ('<tfoot><tr><th scope="row" class="reassign-ov-feat">Unmet, per requirement</th><td class="reassign-ov-num"></td>'
             + "".join(tds) + f'<td class="reassign-ov-ready">{ready} of {len(rows)} ready</td></tr></tfoot>')
