@@ -35,26 +35,11 @@ THEMES = {
     "mkdocs": "theme:\n  name: mkdocs\n",
 }
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-CONFIG = """site_name: Product features
-{theme}markdown_extensions:
-  - admonition
-  - attr_list
-  - tables
-  - toc:
-      permalink: true
-  - pymdownx.superfences:
-      custom_fences:
-        - name: mermaid
-          class: mermaid
-          format: !!python/name:pymdownx.superfences.fence_code_format
-plugins:
-  - search
-  - reassign:
-      source_root: null
-"""
+# the Markdown extensions of this repository's own site (tables, admonitions, Mermaid fences, permalinks)
+EXTENSIONS = re.search(r"^markdown_extensions:\n(?:[ \t]+.*\n)+", (REPO / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(0)
+CONFIG = "site_name: Product features\n{theme}" + EXTENSIONS + "plugins:\n  - search\n  - reassign:\n      source_root: null\n"
 V4 = "features/visitor/call-reconnection.md"
 B3 = "features/billing/billing-frequency.md"
-GEO = "features/admin/geo-failure-handling.md"
 
 
 # ------------------------------------------------------------------ the site

@@ -39,7 +39,7 @@ LEGEND = {
     "elsewhere": "covered, but not where the contract puts it",
     "waived": "missing, and waived (a waiver or the baseline)",
 }
-_SHORT = 16  # characters of a column label; the full name is in its tooltip
+_SHORT = 18  # characters of a column label; the full name is in its tooltip
 _ANCHOR_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -192,8 +192,8 @@ def _column(r) -> tuple[str, str, str]:
 def _short(label: str) -> str:
     if len(label) <= _SHORT:
         return label
-    cut = label[: _SHORT - 1]
-    if " " in cut[_SHORT // 2 :]:
+    cut = label[:_SHORT]
+    if label[_SHORT] != " " and " " in cut[_SHORT // 2 :]:  # end on a whole word when one is long enough
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" -:/") + "…"
 
@@ -322,12 +322,17 @@ def _grouped(rows: list[str], width: int) -> list[tuple[str, str]]:
         groups.setdefault(m.group(1) if m else "", []).append(row)
     out = []
     for area, rs in groups.items():
-        ready = sum(1 for r in rs if ' data-ready="yes"' in r[:200])
+        ready = sum(1 for r in rs if _is_ready(r))
         name = area or "no area"  # already escaped: taken from the rendered row
         head = (f'<tr class="reassign-ov-area"><th colspan="{width}" scope="rowgroup"><span>{name}</span> '
                 f'<small>{len(rs)} feature{"s" if len(rs) != 1 else ""}, {ready} ready</small></th></tr>')
         out.append((area, f'<tbody data-area="{area}">' + head + "".join(rs) + "</tbody>"))
     return out
+
+
+def _is_ready(row: str) -> bool:
+    m = _AREA_OF_ROW.match(row)
+    return m is not None and m.group(2) == "yes"
 
 
 def _tools(body) -> str:
@@ -364,6 +369,6 @@ def _totals(columns, fcols, rows: list[str]) -> str:
     for label, _emoji, _sev in fcols:
         n = sum(int(x) for x in re.findall(rf'data-open="(\d+)" title="\d+ open: {re.escape(e(label))}"', text))
         tds.append(f'<td class="reassign-ov-total" data-fcol="">{n}</td>')
-    ready = sum(1 for r in rows if ' data-ready="yes"' in r[:200])
+    ready = sum(1 for r in rows if _is_ready(r))
     return ('<tfoot><tr><th scope="row" class="reassign-ov-feat">Unmet, per requirement</th><td class="reassign-ov-num"></td>'
             + "".join(tds) + f'<td class="reassign-ov-ready">{ready} of {len(rows)} ready</td></tr></tfoot>')
