@@ -8,8 +8,8 @@ never skipped when missing) copied into tmp_path, with three planted verdicts be
 - the geo-failure doc (no feature ID) lacks FIRST PRINCIPLES REVIEW as the corpus has it: "unmet", its gap
   reported before "8. CODE REFERENCES".
 
-It is built with Material (light, and dark: ``palette: scheme: slate``) and with the plain ``mkdocs`` theme,
-and looked at in 1280x800 and 390x844 windows.
+It is built with Material (light, and dark: ``palette: scheme: slate``) and with the plain ``mkdocs`` theme
+(light, and dark: ``color_mode: dark``), and looked at in 1280x800 and 390x844 windows.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ THEMES = {
     "material": "theme:\n  name: material\n",
     "slate": "theme:\n  name: material\n  palette:\n    scheme: slate\n",
     "mkdocs": "theme:\n  name: mkdocs\n",
+    "mkdocs-dark": "theme:\n  name: mkdocs\n  color_mode: dark\n",
 }
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 # the Markdown extensions of this repository's own site (tables, admonitions, Mermaid fences, permalinks)
@@ -304,6 +305,8 @@ def test_verdict_colours_meet_wcag_aa(sites, pages, theme):
     page = pages(sites[theme] + OVERVIEW_URL)
     if theme == "slate":
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    if theme == "mkdocs-dark":
+        assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark"
     found = page.evaluate(CONTRAST_JS, CONTRASTED)
     kinds = {f["what"] for f in found}
     for verdict in ("met", "unmet", "elsewhere", "waived"):
