@@ -164,6 +164,18 @@ def test_on_a_phone_the_map_scrolls_in_its_box_with_the_feature_column_sticky(si
     assert abs(after["x"] - before["x"]) < 1, (before, after)
     cell = page.locator(f"{OVERVIEW} tbody tr[data-feature] td.reassign-v").first
     assert cell.bounding_box()["x"] < before["x"] + before["width"], "the cells scroll under the sticky column"
+    # the ready column is off to the right: the sticky column says "Not ready" itself
+    box.evaluate("b => b.scrollTo(0, 0)")
+    badge = page.locator(f'{OVERVIEW} tr[data-feature="B3"] .reassign-ov-badge')
+    expect(badge).to_have_text("Not ready")
+    expect(badge).to_be_visible()
+    expect(page.locator(f'{OVERVIEW} tr[data-ready="yes"] .reassign-ov-badge').first).to_be_hidden()
+
+
+def test_on_a_desktop_the_ready_column_alone_says_it(sites, pages):
+    page = pages(sites["material"] + OVERVIEW_URL)
+    expect(page.locator(f'{OVERVIEW} tr[data-feature="B3"] .reassign-ov-badge')).to_be_hidden()
+    expect(page.locator(f'{OVERVIEW} tr[data-feature="B3"] .reassign-ov-ready')).to_be_visible()
 
 
 # ------------------------------------------------------------------ content and links
@@ -296,7 +308,7 @@ def test_with_scripts_off_the_map_shows_everything(sites, pages):
 CONTRASTED = ", ".join(f"{OVERVIEW} {s}" for s in (
     "td.reassign-v > a", "td.reassign-v > span[aria-hidden]", ".reassign-ov-legend .reassign-v:not(.reassign-v-none)",
     ".reassign-ov-ready strong", ".reassign-ov-ready span", "tfoot .reassign-ov-most", ".reassign-sev-critical",
-    ".reassign-ov-label", ".reassign-ov-feat a", ".reassign-ov-title", ".reassign-tip",
+    ".reassign-ov-label", ".reassign-ov-feat a", ".reassign-ov-title", ".reassign-tip", ".reassign-ov-badge",
 ))
 
 

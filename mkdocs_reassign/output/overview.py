@@ -237,7 +237,8 @@ def overview_row(fd: FeatureDoc, found: list[Finding], columns, resolve: Resolve
     return (
         f'<tr data-feature="{e(fd.id or "")}" data-area="{e(area_of(fd))}" data-ready="{"yes" if ready else "no"}">'
         f'<th scope="row" class="reassign-ov-feat"><a href="{_href(page)}">{e(fid)}</a> '
-        f'<span class="reassign-ov-title">{e(fd.title)}</span></th>'
+        f'<span class="reassign-ov-title">{e(fd.title)}</span>'
+        f'<span class="reassign-ov-badge">{"Ready" if ready else "Not ready"}</span></th>'
         f'<td class="reassign-ov-num" data-met="{c["met"]}" data-total="{c["total"]}">{c["met"]}/{c["total"]}</td>'
         f"{cells}{fcells}"
         f'<td class="reassign-ov-ready reassign-ov-{"ready" if ready else "not-ready"}"><strong>{"Ready" if ready else "Not ready"}</strong>'
