@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from . import __version__
 from .commands import UsageError
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+# Without -f, the first of these in the current folder: ProperDocs' own order (properdocs.yml before mkdocs.yml)
+CONFIG_NAMES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
+FIX_TRIES = 5  # fix: how many times a file changed by someone else during the run is checked and fixed again
 
 
 # ---------------------------------------------------------------- config
@@ -252,9 +254,7 @@ def cmd_check(args) -> int:
 
         out = rules_table(args.format)
         if args.output:
-            from .output.formats import atomic_write
-
-            atomic_write(args.output, out)
+            _write_output(args.output, out)
         else:
             _emit(out, args.format)
         return 0
@@ -267,12 +267,7 @@ def cmd_check(args) -> int:
     n_files = len(rep.features) + len(rep.sessions)
     out = FORMATS[args.format](diags, n_files, root=run.project.root)
     if args.output:
-        from .output.formats import atomic_write
-
-        try:
-            atomic_write(args.output, out)
-        except OSError as e:
-            raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
+        _write_output(args.output, out)
     else:
         _emit(out, args.format)
     threshold = "warning" if args.strict else "error"
@@ -280,15 +275,32 @@ def cmd_check(args) -> int:
     return 1 if failing else 0
 
 
+def _write_output(path: str, text: str) -> None:
+    """``-o FILE``: see files.write_output; a refusal or a failed write is a usage error (exit 2)."""
+    from .files import Refused, write_output
+
+    try:
+        write_output(path, text.encode("utf-8"))
+    except Refused as e:
+        raise UsageError(f"cannot write {path}: {e}") from None
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+
+
 def cmd_baseline(args) -> int:
+    from .files import Refused, inside
     from .waivers import write_baseline
 
     run = make_run(args)
-    rep = run.validate()
     opt = run.project.options.baseline
     out = args.output or os.path.join(run.project.root, opt or ".reassign-baseline.json")
+    try:  # the baseline belongs to the project: never written outside the config file's folder
+        real = inside(out, run.project.root, "the config file's folder")
+    except Refused as e:
+        raise UsageError(f"cannot write {out}: {e}") from None
+    rep = run.validate()
     try:
-        n = write_baseline(out, rep.diagnostics)
+        n = write_baseline(real, rep.diagnostics)
     except OSError as e:
         raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
     print(f"wrote {n} diagnostic(s) to {os.path.relpath(out)}")
@@ -299,19 +311,24 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_fix(args) -> int:
-    from .commands.fix import fix_code_refs, fix_decision_ids, fix_tables
+    from .commands.fix import Retry, fix_code_refs, fix_decision_ids, fix_tables
 
     run = make_run(args)
     if args.code_refs and not run.project.options.source_root:
         raise UsageError("fix --code-refs needs the source_root option (the folder code references point into)")
-    rep = run.validate()
     if getattr(args, "decision_ids", False):  # short references (Q1) in DECISIONS LOG rows -> finding IDs
         fix, nothing = fix_decision_ids, "no DECISIONS LOG row names a finding by a short reference that one finding matches"
     elif args.code_refs:
         fix, nothing = fix_code_refs, "no moved code references"
     else:
         fix, nothing = fix_tables, "all attention tables are up to date"
-    changed, problems = fix(run.project, run.cache, rep, check_only=args.check)
+    done: list[str] = []
+    for _ in range(FIX_TRIES):  # a file edited while fix ran: check again (the cache re-reads only what changed)
+        changed, problems = fix(run.project, run.cache, run.validate(), check_only=args.check)
+        done += changed
+        if args.check or not any(isinstance(p, Retry) for p in problems):
+            break
+    changed = done
     for p in problems:
         print(p, file=sys.stderr)
     for path in changed:
@@ -343,6 +360,23 @@ def cmd_explain(args) -> int:
     rep = run.validate()
     fd = find_doc(run.project, rep, path)
     _emit(explain(run.project, rep, fd, line), "text")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    """Print a shipped JSON Schema (no config file is read)."""
+    from .jsonschemas import SCHEMAS, schema_text
+    from .options import did_you_mean
+
+    if args.list:
+        width = max(map(len, SCHEMAS))
+        _emit("".join(f"{n:<{width}}  {f:<24}  {what}\n" for n, (f, what) in SCHEMAS.items()), "text")
+        return 0
+    if not args.name:
+        raise UsageError(f"schema: name one of {', '.join(SCHEMAS)} (or pass --list)")
+    if args.name not in SCHEMAS:
+        raise UsageError(f"unknown schema {args.name!r} ({did_you_mean(args.name, SCHEMAS)}known: {', '.join(SCHEMAS)})")
+    _emit(schema_text(args.name), "json")
     return 0
 
 
@@ -394,6 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
     common(e)
     e.add_argument("target", metavar="PATH[:LINE]", help="a feature doc; with :LINE, only what the section holding that line decides")
     e.set_defaults(func=cmd_explain)
+
+    s = sub.add_parser("schema", help="print a shipped JSON Schema (contract, front-matter, options) for editors and CI")
+    s.add_argument("name", nargs="?", metavar="NAME", help="the schema to print; --list names them")
+    s.add_argument("--list", action="store_true", help="list the schemas (name, file, what it validates)")
+    s.set_defaults(func=cmd_schema)
     return p
 
 

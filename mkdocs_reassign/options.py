@@ -132,6 +132,26 @@ def did_you_mean(name: str, known) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
+# Files MkDocs (or this plugin) writes to site_dir whatever the docs: a site path option must not name one
+# (a docs page's output path is checked when the files are known: plugin.on_files).
+RESERVED_SITE_FILES = ("index.html", "404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json",
+                       "assets/mkdocs-reassign.css")
+
+
+def _check_site_path(name: str, value: str) -> None:
+    norm = posixpath.normpath(value.replace("\\", "/"))
+    if posixpath.isabs(norm) or norm == ".." or norm.startswith("../") or re.match(r"^[A-Za-z]:", norm):
+        raise OptionError(name, f"{value!r} must be a path inside the site (relative, without ..)")
+    if norm == "." or value.endswith("/"):
+        raise OptionError(name, f"{value!r} must name a file, not a folder")
+    if name == "overview_page" and not norm.endswith(".md"):
+        raise OptionError(name, f"{value!r} must end in .md: it is a Markdown page MkDocs renders "
+                                f"(e.g. {posixpath.splitext(norm)[0]}.md)")
+    if name == "report_file" and norm.lower() in RESERVED_SITE_FILES:
+        raise OptionError(name, f"{value!r} would replace a file MkDocs writes to the site; choose another name "
+                                "(e.g. reassign-report.json)")
+
+
 def _check(opt: Option, value):
     name, kind = opt.name, opt.kind
     if kind == "globs":
@@ -148,9 +168,7 @@ def _check(opt: Option, value):
         if "\x00" in value:
             raise OptionError(name, "a path cannot contain a NUL character")
         if name in SITE_PATHS:
-            norm = posixpath.normpath(value.replace("\\", "/"))
-            if posixpath.isabs(norm) or norm == ".." or norm.startswith("../") or re.match(r"^[A-Za-z]:", norm):
-                raise OptionError(name, f"{value!r} must be a path inside the site (relative, without ..)")
+            _check_site_path(name, value)
         return value
     if kind == "str":
         if not isinstance(value, str) or not value:

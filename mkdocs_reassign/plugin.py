@@ -37,6 +37,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._key = None
         self._baseline_stamp = None
         self._rel_urls: dict[tuple[str, str], str] = {}  # serve: (url, page url) -> get_relative_url()
+        self._report_clash: str | None = None  # report_file names a file MkDocs writes (on_files): not written
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
     def on_startup(self, *, command, dirty):
@@ -108,13 +109,31 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             msg = d.format()
             (log.info if d.severity == "info" else log.warning)(msg)
         if not files.get_file_from_path(CSS_PATH):
-            files.append(File.generated(config, CSS_PATH, content=render.CSS))
+            files.append(File.generated(config, CSS_PATH, content=render.css()))
         for path, name in ((ov.CSS_PATH, "overview.css"), (ov.JS_PATH, "overview.js")):
             if not files.get_file_from_path(path):
                 files.append(File.generated(config, path, content=ov.asset(name)))
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
             files.append(File.generated(config, self.opts.overview_page, content=ov.PAGE.format(marker=PLACEHOLDER.format("overview"))))
+        self._report_clash = self._clash(files, config)
+        if self._report_clash:
+            log.warning(self._report_clash)
         return files
+
+    def _clash(self, files, config) -> str | None:
+        """The report_file option names a file MkDocs writes to site_dir (a page, a theme file): say so; not written."""
+        import posixpath
+
+        name = self.opts.report_file
+        if not name:
+            return None
+        dest = posixpath.normpath(name.replace("\\", "/"))
+        owner = next((f.src_uri for f in files if f.dest_uri == dest), None)
+        if owner is None and dest not in set(config.theme.static_templates):
+            return None
+        what = f"the output of {owner}" if owner else "a page of the theme"
+        return (f"{os.path.basename(config.config_file_path or 'mkdocs.yml')}: error: option 'report_file': {name!r} is {what}, "
+                "which MkDocs writes to the site; the report is not written (choose another name, e.g. reassign-report.json)")
 
     @event_priority(50)  # before other plugins reshape the Markdown
     def on_page_markdown(self, markdown, page, config, files):
@@ -143,7 +162,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         return b == "always" or (b == "serve" and self.serving)
 
     def on_post_build(self, config):
-        if self.report is None or not self.opts.report_file:
+        if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):
             return
         from .output.formats import atomic_write
 

@@ -185,31 +185,16 @@ def fingerprints(diags: list[Diagnostic]) -> list[str]:
 
 
 def write_baseline(path: str, diags: list[Diagnostic]) -> int:
-    import os
-    import tempfile
+    """Write the baseline file (files.write_output: replaced atomically, never partial). Raise OSError."""
+    from .files import Refused, write_output
 
     fps = fingerprints(diags)
     data = json.dumps({"version": 1, "tool": "mkdocs-reassign", "diagnostics": fps}, indent=1, ensure_ascii=False) + "\n"
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".reassign-baseline.", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        write_output(path, data.encode("utf-8"), make_dirs=False)
+    except Refused as e:
+        raise OSError(str(e)) from None
     return len(fps)
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def file_stamp(path: str) -> int:

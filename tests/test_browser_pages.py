@@ -35,8 +35,8 @@ from project_copy import (
 pytestmark = pytest.mark.browser
 
 ATTENTION = 'table[data-reassign="attention"]'
-COMPLETION = 'div[data-reassign="completion"]'
-FINDINGS = 'div[data-reassign="findings"]'
+COMPLETION = 'details[data-reassign="completion"]'
+FINDINGS = 'details[data-reassign="findings"]'
 OVERVIEW = 'div[data-reassign="overview"]'
 BANNER = 'div[data-reassign="banner"]'
 
@@ -96,22 +96,35 @@ def finding_target(page: Page, fid: str):
 
 
 def box_rows(page: Page) -> list[dict]:
-    return page.locator(f"{FINDINGS} table tbody tr").evaluate_all(
-        """rows => rows.map(r => ({
-            severity: r.cells[0].innerText.trim(),
-            id: r.cells[1].innerText.trim(),
-            href: r.cells[1].querySelector('a') && r.cells[1].querySelector('a').getAttribute('href'),
-            title: r.cells[2].innerText.trim(),
-            decided: r.classList.contains('reassign-decided'),
+    """The findings box's items (read from the DOM, folded or not)."""
+    return page.locator(f"{FINDINGS} li[data-finding]").evaluate_all(
+        """items => items.map(li => ({
+            severity: li.querySelector('.reassign-badge').textContent.trim(),
+            id: li.querySelector('a').textContent.trim(),
+            href: li.querySelector('a').getAttribute('href'),
+            title: li.querySelector('.reassign-finding-title').textContent.trim(),
+            status: li.dataset.status,
+            decided: li.dataset.status === 'decided',
         }))"""
     )
 
 
+def open_box(page: Page, selector: str) -> None:
+    """Unfold a box (a <details>) the way a reader does: a click on its one-line summary."""
+    box = page.locator(selector)
+    if box.get_attribute("open") is None:
+        box.locator("summary").click()
+    expect(box).to_have_attribute("open", "")
+
+
 def met_counts(page: Page) -> tuple[int, int, str]:
-    text = page.locator(f'{COMPLETION} td[data-reassign="met"]').inner_text()
-    m = re.match(r"(\d+) of (\d+) \(contract ([\w-]+)\)", text)
-    assert m, text
-    return int(m.group(1)), int(m.group(2)), m.group(3)
+    summary = page.locator(f'{COMPLETION} summary [data-reassign="met"]').inner_text()
+    m = re.fullmatch(r"(\d+)/(\d+)", summary.strip())
+    assert m, summary
+    detail = page.locator(f"{COMPLETION} dd").first.text_content()
+    c = re.fullmatch(r"(\d+) of (\d+) \(contract ([\w-]+)\)", detail.strip())
+    assert c and c.group(1, 2) == m.group(1, 2), (summary, detail)
+    return int(m.group(1)), int(m.group(2)), c.group(3)
 
 
 def goto(page: Page, url: str) -> None:
@@ -144,7 +157,10 @@ def test_session_page_attention_table_and_anchors(own_site, page):
     section = page.locator("h2", has_text="NEEDS YOUR ATTENTION")
     expect(section).to_be_visible()
     after_heading = section.evaluate("h => h.nextElementSibling && h.nextElementSibling.outerHTML.slice(0, 80)")
-    assert after_heading.startswith('<table class="reassign-attention"'), after_heading
+    assert after_heading.startswith('<div class="reassign-attention">'), after_heading
+    # the table itself has no class: the theme styles it as its own tables (Material wraps it for scrolling)
+    assert section.evaluate("h => h.nextElementSibling.querySelector('table').className") == ""
+    expect(page.locator(f".reassign-attention .md-typeset__table {ATTENTION}")).to_have_count(1)
     assert page.locator("table", has_text=re.compile(r"Credentials Needed")).count() == 1
 
     for fid in ("Q-1124-001", "UX-1124-001"):
@@ -170,9 +186,13 @@ def test_p4_completion_and_findings_boxes(own_site, page):
     met, total, contract = met_counts(page)
     assert total > 0 and met == total, (met, total)
     assert contract == "visitor-reassignment"
-    expect(completion.locator('td[data-reassign="ready"]')).to_have_text("Yes")
-    expect(completion.locator('td[data-reassign="ready"]')).to_be_visible()
-    open_text = completion.locator('td[data-reassign="open"]').inner_text()
+    # All is well: one line, folded, that says so; a click unfolds the details.
+    expect(completion.locator("summary")).to_have_text(re.compile(r"P4 · 21/21 · 0 open critical · ready$"))
+    expect(completion.locator('dd[data-reassign="ready"]')).to_be_hidden()
+    open_box(page, COMPLETION)
+    expect(completion.locator('dd[data-reassign="ready"]')).to_have_text("Yes")
+    expect(completion.locator('dd[data-reassign="ready"]')).to_be_visible()
+    open_text = completion.locator('dd[data-reassign="open"]').inner_text()
     assert "Questions: 1" in open_text and "CRITICAL" not in open_text, open_text
     # Related features are links that work.
     for rid in ("P2", "A3", "V8"):
@@ -182,8 +202,9 @@ def test_p4_completion_and_findings_boxes(own_site, page):
     expect(findings).to_be_visible()
     rows = {r["id"]: r for r in box_rows(page)}
     assert set(rows) == {"CRIT-1124-001", "Q-1124-001", "M-1124-001"}, rows
-    assert rows["CRIT-1124-001"]["decided"] and "(decided)" in rows["CRIT-1124-001"]["title"]
-    assert not rows["Q-1124-001"]["decided"] and "(decided)" not in rows["Q-1124-001"]["title"]
+    assert rows["CRIT-1124-001"]["status"] == "decided" and rows["Q-1124-001"]["status"] == "open"
+    expect(findings.locator('li[data-finding="CRIT-1124-001"]')).to_contain_text("decided")
+    expect(findings).to_have_attribute("open", "")  # open items: unfolded
     assert rows["Q-1124-001"]["title"] == "Should a visitor waiting for a replacement agent ever time out?"
     # Ordered by severity: critical first, minor last.
     assert [r["id"] for r in box_rows(page)] == ["CRIT-1124-001", "Q-1124-001", "M-1124-001"]
@@ -266,12 +287,13 @@ def test_stale_attention_table_is_replaced_and_open_critical_blocks_ready(tmp_pa
         expect(completion).to_be_visible()
         met, total, _ = met_counts(page)
         assert met == total  # the doc is complete; only the open critical blocks review
-        ready = completion.locator('td[data-reassign="ready"]')
-        expect(ready).to_have_text("No")
-        expect(ready).to_be_visible()
-        expect(completion.locator('td[data-reassign="open"]')).to_contain_text("CRITICAL: 1")
+        ready = completion.locator('dd[data-reassign="ready"]')
+        expect(ready).to_have_text("No: 1 open critical finding")  # not ready, and why
+        expect(ready).to_be_visible()  # not ready: unfolded
+        expect(completion.locator("summary")).to_contain_text("1 open critical · not ready: 1 open critical finding")
+        expect(completion.locator('dd[data-reassign="open"]')).to_contain_text("CRITICAL: 1")
         crit = next(r for r in box_rows(page) if r["id"] == "CRIT-1124-001")
-        assert not crit["decided"] and "(decided)" not in crit["title"], crit
+        assert crit["status"] == "open", crit
 
         goto(page, srv.url + OVERVIEW_URL)
         p4 = page.locator(f'{OVERVIEW} tr[data-feature="P4"]')
@@ -354,6 +376,7 @@ def test_titles_are_escaped(evil_site, page, url):
         expect(cell).to_have_text(EVIL_FEATURE_TITLE)  # literally, as text
         return
     # Feature pages: P2's title in the completion box's related features, literally.
+    open_box(page, COMPLETION)
     link = page.locator(COMPLETION).get_by_role("link", name=re.compile(r"^P2:"))
     expect(link).to_be_visible()
     expect(link).to_have_text("P2: " + EVIL_FEATURE_TITLE)
@@ -450,7 +473,7 @@ def test_boxes_and_banner_readable_in_theme(tmp_path, page, theme):
             b = page.locator(sel).bounding_box()
             assert b["x"] >= 0 and b["x"] + b["width"] <= content_width, (sel, b)
         # Readable: text contrast at least WCAG AA.
-        for sel in (f"{BANNER} li", f"{COMPLETION} td", f"{FINDINGS} td", f'{COMPLETION} td[data-reassign="ready"] span'):
+        for sel in (f"{BANNER} li", f"{COMPLETION} dd", f"{FINDINGS} li", f"{COMPLETION} summary .reassign-ready-no"):
             ratio = _contrast(page, sel)
             assert ratio >= 4.5, (theme, sel, ratio)
         # Font size not shrunk to unreadable.

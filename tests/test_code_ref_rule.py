@@ -78,7 +78,7 @@ def test_moved_reference_reported_at_the_doc_line(tmp_path):
     assert [(d.path, d.line, d.severity, d.message) for d in diags] == [
         ("docs/features/routing.md", 3, "error",
          "reassign() is defined at pool.ts:8, cited 4-6: the code moved 4 lines down")]
-    assert diags[0].hint == "cite 8-10 (`fix --code-refs` rewrites it)"
+    assert diags[0].hint == "cite 8-10; `fix --code-refs` rewrites it"
 
 
 def test_source_root_not_a_folder(tmp_path):

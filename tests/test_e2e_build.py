@@ -91,12 +91,19 @@ def test_own_site_builds_clean(tool, theme, tmp_path):
     assert (site / "feature-overview" / "index.html").is_file()
     # one stylesheet for the site, linked from every page (not a <style> copy in each page)
     p4_html = (site / "features" / "platform" / "visitor-reassignment" / "index.html").read_text(encoding="utf-8")
-    assert (site / "assets" / "mkdocs-reassign.css").read_text(encoding="utf-8").startswith(".reassign-box{")
+    from mkdocs_reassign.output.html import css
+
+    css_text = (site / "assets" / "mkdocs-reassign.css").read_text(encoding="utf-8")
+    assert css_text == css() and ".reassign-box" in css_text and ".reassign-card" in css_text
     assert 'assets/mkdocs-reassign.css"' in p4_html and "<style>" not in p4_html.split("reassign-box", 1)[1]
-    assert "Completion: P4" in p4_html and "Findings for P4" in p4_html
+    assert 'data-reassign="completion" data-ready="yes"' in p4_html and "Findings for <b>P4</b>" in p4_html
+    assert "<b>P4</b> · <span data-reassign=\"met\">21/21</span> · " in p4_html  # the one-line summary
     if theme == "material":  # Material's search skips data-search-exclude blocks: the boxes are not page text
-        index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-        assert "Completion: P4" not in index and "Findings for P4" not in index and "Visitor Reassignment" in index
+        index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+        p4_text = " ".join(d["title"] + " " + d["text"] for d in index["docs"]
+                           if d["location"].startswith("features/platform/visitor-reassignment/"))
+        assert "Visitor Reassignment" in p4_text and "supplies" in p4_text  # the page's own text is indexed
+        assert "open critical" not in p4_text and "Findings for" not in p4_text and "Requirements met" not in p4_text
     assert tree_hash(REPO / "docs") == before, "the build changed files under docs/"
     assert not (REPO / "docs" / "reassign-report.json").exists()
 
@@ -214,7 +221,7 @@ def test_dirty_build_shows_fresh_boxes_after_a_session_edit(tool, tmp_path):
     rc, out, _ = build(tool, project / "mkdocs.yml", site)
     assert rc == 0, out
     page = site / "features" / "platform" / "visitor-reassignment" / "index.html"
-    assert re.search(r'data-reassign="ready"><span class="reassign-ready-yes">', page.read_text(encoding="utf-8"))
+    assert 'data-reassign="completion" data-ready="yes"' in page.read_text(encoding="utf-8")
     session = next((project / "docs" / "findings").glob("session-*.md"))
     text = session.read_text(encoding="utf-8")
     crit = ("### CRIT-1124-009: The replacement agent is never told the visitor's name\n"
@@ -229,4 +236,5 @@ def test_dirty_build_shows_fresh_boxes_after_a_session_edit(tool, tmp_path):
                           cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True, timeout=300)
     assert "open-critical" in proc.stdout + proc.stderr  # the reopened critical is reported
     html = page.read_text(encoding="utf-8")
-    assert re.search(r'data-reassign="ready"><span class="reassign-ready-no">', html), "stale completion box after --dirty"
+    assert 'data-reassign="completion" data-ready="no"' in html, "stale completion box after --dirty"
+    assert re.search(r'data-reassign="ready">No: [^<]*1 open critical finding', html), "the box says why it is not ready"

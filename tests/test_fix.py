@@ -95,8 +95,10 @@ def test_fix_keeps_the_hand_kept_header_and_adds_missing_rows(project):
     assert cli("fix", cwd=project).returncode == 0
     new = path.read_text(encoding="utf-8")
     table = new[start : new.index("\n\n", start)]
-    assert table.startswith("| What | How many | Which |\n|:-----|-----:|---|\n")
-    assert TRUE_ROW in table and "| 🔴 **CRITICAL** | 0 | - |" in table
+    # the hand-kept header and separator stay; the row's owned cells are set, and only a type with open
+    # findings gets a row added (a type with none needs no row: check accepts the table without it)
+    assert table == ("| What | How many | Which |\n|:-----|-----:|---|\n" + TRUE_ROW
+                     + "\n| 💡 **UX Recommendations** | 1 | UX-1124-001 |")
     assert new[:start] == text[:start] and new[new.index("\n\n", start):] == text[end:]
 
 
@@ -125,17 +127,31 @@ def test_fix_never_touches_other_files(project):
     assert changed == {SESSION}
 
 
-def test_fix_writes_through_a_symlink_and_keeps_the_mode(project):
-    real = project / "elsewhere" / "real-session.md"
+def test_fix_writes_through_a_symlink_inside_docs_dir_and_keeps_the_mode(project):
+    real = project / "docs" / "findings" / "archive" / "real-session.md"
     real.parent.mkdir()
     real.write_bytes(_stale(ORIGINAL))
     os.chmod(real, 0o640)
     link = project / SESSION
     link.unlink()
     link.symlink_to(real)
-    assert cli("fix", cwd=project).returncode == 0
+    r = cli("fix", cwd=project)
+    assert r.returncode == 0, r.stderr
     assert link.is_symlink() and real.read_bytes() == ORIGINAL
     assert (real.stat().st_mode & 0o777) == 0o640
+
+
+def test_fix_refuses_a_symlink_that_leaves_docs_dir(project):
+    real = project / "elsewhere" / "real-session.md"
+    real.parent.mkdir()
+    real.write_bytes(_stale(ORIGINAL))
+    link = project / SESSION
+    link.unlink()
+    link.symlink_to(real)
+    r = cli("fix", cwd=project)
+    assert r.returncode == 2 and "outside docs_dir" in r.stderr and "nothing written" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert link.is_symlink() and real.read_bytes() == _stale(ORIGINAL)
 
 
 # ------------------------------------------------------------------ races, in process
@@ -186,21 +202,51 @@ def test_fix_tables_refuses_a_file_changed_after_the_check(project):
     assert path.read_bytes() == ORIGINAL.replace(b"## Session Info", b"## Session Info (edited)")
 
 
-def test_write_is_atomic(project, monkeypatch):
-    """A failure while replacing leaves the old file whole and no temp file behind."""
-    from mkdocs_reassign.commands import fix as fix_mod
+def _fix_with_file_size_limit(project: Path, limit: int):
+    """The real CLI with RLIMIT_FSIZE: a write past ``limit`` bytes fails with EFBIG, as a full disk would fail it."""
+    import resource
+    import subprocess
+
+    from cli_support import CLI, env
+
+    def limit_size():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([*CLI, "fix"], cwd=project, env=env(), capture_output=True, text=True, timeout=120,
+                          preexec_fn=limit_size)
+
+
+def test_write_failure_leaves_the_file_whole_and_no_temp_file(project):
+    """A write that fails (the file may not grow: EFBIG, like ENOSPC) leaves the old file whole, nothing behind."""
+    path = project / SESSION
+    old = ORIGINAL.replace(TRUE_ROW.encode(), b"| \xf0\x9f\x9f\xa1 **Questions** | 0 | - |")
+    path.write_bytes(old)
+    assert len(ORIGINAL) > len(old)
+    r = _fix_with_file_size_limit(project, len(old) + 1)  # the backup fits, the longer table does not
+    assert r.returncode == 2 and "nothing written" in r.stderr, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert path.read_bytes() == old
+    assert not _temp_files(project)
+    r = _fix_with_file_size_limit(project, 10)  # not even the backup fits
+    assert r.returncode == 2 and path.read_bytes() == old and not _temp_files(project)
+
+
+def test_rename_path_failure_leaves_no_temp_file(project):
+    """Without a lease (the rename path), a failing write leaves the file whole and no temp file."""
+    import resource
+
+    from mkdocs_reassign.commands.fix import write_if_unchanged
 
     path = project / SESSION
     path.write_bytes(_stale(ORIGINAL))
-
-    def boom(src, dst):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(fix_mod.os, "replace", boom)
-    err = fix_mod.write_if_unchanged(str(path), _stale(ORIGINAL), ORIGINAL)
-    assert err and "No space left" in err
-    assert path.read_bytes() == _stale(ORIGINAL)
-    assert not _temp_files(project)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, hard))
+    try:
+        err = write_if_unchanged(str(path), _stale(ORIGINAL), ORIGINAL, use_lease=False)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert err and "nothing written" in err
+    assert path.read_bytes() == _stale(ORIGINAL) and not _temp_files(project)
 
 
 def test_table_at_the_end_of_a_file_without_final_newline(tmp_path):

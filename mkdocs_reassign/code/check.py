@@ -162,7 +162,7 @@ def _problem(v: Verdict, root_note: str = "") -> CodeRefProblem | None:
         cands = ", ".join(v.candidates)
         return CodeRefProblem(ref.line, v.status,
                               f"code reference {cited}: {ref.path} matches {len(v.candidates)} files: {cands}",
-                              "write enough of the path to name one file" + (f" ({v.note})" if v.note else ""),
+                              "write enough of the path to name one file" + (f"; {v.note}" if v.note else ""),
                               ref, candidates=v.candidates)
     if v.status == "past-end":
         return CodeRefProblem(ref.line, v.status,
@@ -193,7 +193,7 @@ def _problem(v: Verdict, root_note: str = "") -> CodeRefProblem | None:
         msg = (f"{sym.label} is defined at {v.path}:{d.line}, cited {span}: "
                f"the code moved {abs(off)} line{'s' if abs(off) != 1 else ''} {direction}")
         new = f"{d.line}-{new_end}" if new_end is not None else f"{d.line}"
-        return CodeRefProblem(ref.line, v.status, msg, f"cite {new} (`fix --code-refs` rewrites it)", ref,
+        return CodeRefProblem(ref.line, v.status, msg, f"cite {new}; `fix --code-refs` rewrites it", ref,
                               path=v.path, symbol=sym.label, new_start=d.line, new_end=new_end)
     return None
 

@@ -1,8 +1,9 @@
 """`mkdocs-reassign fix`: rewrite stale hand-kept attention tables in session files.
 
-Only the table rows under NEEDS YOUR ATTENTION are replaced; every other byte of
-the file (encoding, BOM, newline style, trailing text) stays as it was. The
-write is atomic and refused when the file changed since it was read.
+Only the count and ID cells of the rows under NEEDS YOUR ATTENTION are fix's (commands/table.py says
+exactly what it owns); every other byte of the file (encoding, BOM, each line's own line ending, trailing
+whitespace, notes, trailing text) stays as it was. The write (files.edit_file) is refused when the file
+changed since it was checked, when it resolves outside docs_dir, is read-only or is not a regular file.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 
 from ..engine import Report
-from ..output.html import attention_markdown
+from .table import Refuse, TableEdit
 
 _SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -43,22 +43,32 @@ def fix_tables(project, cache, rep: Report, check_only: bool = False) -> tuple[l
         if display not in stale or s.attention is None or not s.attention.start:
             continue
         path = os.path.join(project.docs_dir, s.rel)
-        data = _read_as_checked(path, cache, s.rel, display, problems)
+        data = _read_as_checked(path, cache, s.rel, display, problems, root=project.docs_dir)
         if data is None:
             continue
-        new = rewrite(data, s, rep)
+        new, why = rewrite_table(data, s, rep)
         if new is None:
-            problems.append(f"{display}: cannot locate the attention table safely; nothing written")
+            problems.append(f"{display}{':' if why[:1].isdigit() else ': '}{why}; nothing written")  # why: "LINE: ..." or words
             continue
         if new == data:
             continue
-        _write(path, data, new, display, check_only, changed, problems)
+        _write(path, data, new, display, check_only, changed, problems, project.docs_dir)
     return changed, problems
 
 
-def _read_as_checked(path: str, cache, rel: str, display: str, problems: list[str], need_digest: bool = False) -> bytes | None:
+def _read_as_checked(path: str, cache, rel: str, display: str, problems: list[str], need_digest: bool = False,
+                     root: str | None = None) -> bytes | None:
     """The file's bytes, when they are still the bytes the check read (by content hash); else None, with the
-    problem said. ``need_digest``: a file the check did not hash is refused too."""
+    problem said. ``need_digest``: a file the check did not hash is refused too; with ``root``, a file that
+    resolves outside it (a symbolic link) is refused before it is read."""
+    from ..files import Refused, inside
+
+    try:
+        if root:
+            inside(path, root)
+    except Refused as e:
+        problems.append(f"{display}: {e}")
+        return None
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -67,19 +77,20 @@ def _read_as_checked(path: str, cache, rel: str, display: str, problems: list[st
         return None
     checked = _checked_digest(cache, rel)
     if (checked is None and need_digest) or (checked is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != checked):
-        problems.append(f"{display}: changed on disk since it was checked; nothing written (run fix again)")
+        problems.append(Retry(f"{display}: changed on disk since it was checked; nothing written (run fix again)"))
         return None
     return data
 
 
-def _write(path: str, data: bytes, new: bytes, display: str, check_only: bool, changed: list[str], problems: list[str]) -> None:
+def _write(path: str, data: bytes, new: bytes, display: str, check_only: bool, changed: list[str], problems: list[str],
+           root: str | None = None) -> None:
     """Record a change and, unless only checking, write it atomically if the file is still ``data``."""
     changed.append(display)
     if check_only:
         return
-    err = write_if_unchanged(path, data, new)
+    err = write_if_unchanged(path, data, new, root)
     if err:
-        problems.append(f"{display}: {err}")
+        problems.append(type(err)(f"{display}: {err}"))
         changed.pop()
 
 
@@ -90,61 +101,52 @@ def _checked_digest(cache, rel: str) -> str | None:
 
 
 def rewrite(data: bytes, s, rep: Report) -> bytes | None:
-    """The file with its attention table replaced by the truth; None when the table is not where the scan saw it."""
+    """The file with its attention table's count and ID cells set to the truth; None when it cannot be done safely."""
+    new, _why = rewrite_table(data, s, rep)
+    return new
+
+
+def rewrite_table(data: bytes, s, rep: Report) -> tuple[bytes | None, str]:
+    """(the new bytes, "") or (None, why not). What fix owns: the count and ID cells of the rows of known
+    finding types, and rows it adds for a type with open findings; everything else stays byte for byte."""
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    body = data[len(bom):]
-    lines = _split(body)
+    lines = _split(data[len(bom):])
     t = s.attention
     a, b = t.start - 1, t.end - 1
-    if a < 0 or b < a or b >= len(lines):
-        return None
+    if a < 0 or b < a + 1 or b >= len(lines):
+        return None, "cannot locate the attention table safely"
     try:
-        seen = [ln.decode("utf-8").rstrip("\r\n") for ln in lines[a : b + 1]]
+        seen = [ln.decode("utf-8") for ln in lines[a : b + 1]]
     except UnicodeDecodeError:
-        return None
-    if seen != s.doc.lines[a : b + 1] or not seen[0].lstrip().startswith("|"):
-        return None
-    nl = _newline(lines[a]) or b"\n"
-    rows = attention_markdown(s, rep.finding_registry, newline="\n").split("\n")
-    if b > a and _SEP.match(seen[1]):  # keep the hand-kept header and separator as they are
-        head, rows, old_rows = [lines[a], lines[a + 1]], rows[2:], lines[a + 2 : b + 1]
-    else:
-        head, old_rows = [], lines[a : b + 1]
-    end_nl = _newline(lines[b])  # the table's last line ending (b"" at the end of a file without one)
-    if not rows:
-        return bom + b"".join(lines[:a] + head + lines[b + 1 :])
-    if not old_rows and not _newline(head[-1]):
-        head[-1] += nl  # the table ended at its separator with no newline
-    table = nl.join(r.encode("utf-8") for r in rows) + end_nl
-    return bom + b"".join(lines[:a] + head + [table] + lines[b + 1 :])
+        return None, "cannot locate the attention table safely"
+    if [x.rstrip("\r\n") for x in seen] != s.doc.lines[a : b + 1] or not _SEP.match(seen[1].rstrip("\r\n")):
+        return None, "cannot locate the attention table safely"
+    table = [(ln.rstrip("\r\n"), _newline(raw)) for ln, raw in zip(seen, lines[a : b + 1])]
+    try:
+        body = TableEdit(s, rep.finding_registry, table, a + 1).apply()
+    except Refuse as e:
+        return None, str(e)
+    return bom + b"".join(lines[:a]) + body + b"".join(lines[b + 1 :]), ""
 
 
-def write_if_unchanged(path: str, expected: bytes, new: bytes) -> str | None:
-    """Atomically replace path with new, unless its content is no longer `expected`."""
-    digest = hashlib.sha256(expected).digest()
-    path = os.path.realpath(path)  # through a symlink, never replacing the link itself
-    folder = os.path.dirname(path)
+def write_if_unchanged(path: str, expected: bytes, new: bytes, root: str | None = None, use_lease: bool = True) -> str | None:
+    """Write ``new`` over ``path`` unless its content is no longer ``expected`` (files.edit_file: in place under a
+    lease, else an atomic rename after a last check); None when written, else why not. With ``root``, a path
+    that resolves (through symbolic links) outside it is refused."""
+    from ..files import Changed, Refused, edit_file, inside
+
     try:
-        st = os.stat(path)
-        fd, tmp = tempfile.mkstemp(prefix=".reassign-fix.", dir=folder)
-    except OSError as e:
-        return f"cannot write: {e.strerror or e}"
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(new)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, st.st_mode & 0o7777)
-        with open(path, "rb") as f:
-            if hashlib.sha256(f.read()).digest() != digest:
-                os.unlink(tmp)
-                return "changed on disk since it was read; nothing written (run fix again)"
-        os.replace(tmp, path)
-    except OSError as e:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        return f"cannot write: {e.strerror or e}"
+        real = inside(path, root) if root else os.path.realpath(path)
+        edit_file(real, expected, new, use_lease=use_lease)
+    except Changed as e:
+        return Retry(str(e))
+    except Refused as e:
+        return str(e)
     return None
+
+
+class Retry(str):
+    """A problem that a fresh check may clear (the file changed after it was read): cmd_fix runs again."""
 
 
 # ---------------------------------------------------------------- fix --code-refs
@@ -167,7 +169,7 @@ def fix_code_refs(project, cache, rep: Report, check_only: bool = False) -> tupl
             continue
         display = rep.docs_prefix + rel
         path = os.path.join(project.docs_dir, rel)
-        data = _read_as_checked(path, cache, rel, display, problems, need_digest=True)
+        data = _read_as_checked(path, cache, rel, display, problems, need_digest=True, root=project.docs_dir)
         if data is None:
             continue
         bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
@@ -179,7 +181,7 @@ def fix_code_refs(project, cache, rep: Report, check_only: bool = False) -> tupl
         new = bom + rewrite_moved(text, found).encode("utf-8")
         if new == data:
             continue
-        _write(path, data, new, display, check_only, changed, problems)
+        _write(path, data, new, display, check_only, changed, problems, project.docs_dir)
     return changed, problems
 
 
@@ -199,7 +201,7 @@ def fix_decision_ids(project, cache, rep: Report, check_only: bool = False) -> t
             continue
         display = rep.docs_prefix + s.rel
         path = os.path.join(project.docs_dir, s.rel)
-        data = _read_as_checked(path, cache, s.rel, display, problems)
+        data = _read_as_checked(path, cache, s.rel, display, problems, root=project.docs_dir)
         if data is None:
             continue
         bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
@@ -225,9 +227,9 @@ def fix_decision_ids(project, cache, rep: Report, check_only: bool = False) -> t
             continue
         new = bom + b"".join(lines)
         if not check_only:
-            err = write_if_unchanged(path, data, new)
+            err = write_if_unchanged(path, data, new, project.docs_dir)
             if err:
-                problems.append(f"{display}: {err}")
+                problems.append(type(err)(f"{display}: {err}"))
                 continue
         changes.extend(done)
     return changes, problems

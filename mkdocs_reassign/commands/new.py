@@ -161,7 +161,7 @@ def scaffold(project, rep, fid: str, name: str, area: str, contract_name: str | 
     if not project.is_feature(rel):
         raise UsageError(f"{rel} would not be checked as a feature doc (features/exclude options)")
     path = os.path.join(project.docs_dir, rel)
-    if os.path.exists(path):
+    if os.path.lexists(path):
         raise UsageError(f"{os.path.relpath(path)} already exists")
     selected, _how = rep.contracts.select(None, fid, rel, opts.default_contract)
     if contract_name:
@@ -175,10 +175,35 @@ def scaffold(project, rep, fid: str, name: str, area: str, contract_name: str | 
     # name the contract in front matter unless it is the default one and would be picked anyway
     explicit = contract.name != opts.default_contract or selected is None or selected.name != contract.name
     text = render_doc(fid, name, area, contract, rel, rep.registry, rep.features, write_contract=explicit)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_doc(project.docs_dir, rel, text)
+    return path
+
+
+def write_doc(docs_dir: str, rel: str, text: str) -> None:
+    """Create docs_dir/rel whole or not at all: the text is encoded before anything is created, every folder on
+    the way is a real folder inside docs_dir (a symbolic link is refused, even one pointing inside), and the
+    file appears by link(2), which never replaces an existing one."""
+    from ..files import create_file
+
     try:
-        with open(path, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("the feature name or area is not valid UTF-8 (the shell passed bytes that are not text); "
+                         "nothing written") from None
+    folder = os.path.realpath(docs_dir)
+    for part in rel.split("/")[:-1]:
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):
+            raise UsageError(f"{os.path.relpath(folder)} is a symbolic link (to {os.path.realpath(folder)}); "
+                             "new writes only into real folders of docs_dir; nothing written")
+        if not os.path.isdir(folder):
+            if os.path.lexists(folder):
+                raise UsageError(f"{os.path.relpath(folder)} is not a folder; nothing written")
+            os.mkdir(folder)
+    path = os.path.join(folder, rel.rsplit("/", 1)[-1])
+    try:
+        create_file(path, data)
     except FileExistsError:
         raise UsageError(f"{os.path.relpath(path)} already exists") from None
-    return path
+    except OSError as e:
+        raise UsageError(f"cannot write {os.path.relpath(path)}: {e.strerror or e}; nothing written") from None

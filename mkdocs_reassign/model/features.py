@@ -63,7 +63,7 @@ def identity_of(doc: ScannedDoc, id_pattern: str) -> tuple[Identity, list[tuple[
         fm_id = str(fm_id)
         line = doc.fm_lines.get("id", 1)
         if not is_feature_id(fm_id, id_pattern):
-            problems.append((line, f"front matter id {fm_id!r} is not a feature ID", f"IDs look like P4 or API2 (pattern {id_pattern})"))
+            problems.append((line, f"front matter id {fm_id!r} is not a feature ID", f"IDs look like P4 or API2, pattern {id_pattern}"))
             return Identity(None, _title(fm, h1_ident), "none"), problems
         if h1_ident and h1_ident.id and h1_ident.id != fm_id:
             problems.append((h1.line, f"H1 names {h1_ident.id} but front matter id is {fm_id}", "make them agree; the front matter wins"))

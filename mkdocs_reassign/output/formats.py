@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -253,26 +252,12 @@ def json_report_text(rep, entry_text_of=None) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False).replace(json.dumps(_FEATURES_SLOT), listing, 1) + "\n"
 
 
-def _mode_for(path: str) -> int:
-    """The mode of the file being replaced, else what open() would give a new file (0666 less the umask)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
 def atomic_write(path: str, text: str | bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".reassign.", dir=folder)
+    """A report file (``-o``, ``report_file``): files.write_output (a regular file or a new path replaced
+    atomically, a device or FIFO written through, a symbolic link never replaced). Raise OSError."""
+    from ..files import Refused, write_output
+
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600: a site file the web server could not read
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        write_output(path, text.encode("utf-8") if isinstance(text, str) else text)
+    except Refused as e:
+        raise OSError(str(e)) from None

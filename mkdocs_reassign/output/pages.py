@@ -22,8 +22,9 @@ import re
 from operator import attrgetter
 from dataclasses import fields as dataclass_fields
 
-from . import html as render
+from . import boxes, cards, html as render
 from . import overview as ov
+from .banner import banner as render_banner
 from ..cache import Cache
 from ..model.diagnostics import Diagnostic
 
@@ -56,6 +57,7 @@ class Pages:
         self._page_diags: dict[str, list] = {}
         self._marked: set[str] = set()  # feature pages whose Markdown holds a "<!-- reassign:" comment
         self._with_h1: set[str] = set()  # feature pages with an H1
+        self._facts: dict = {}  # feature page -> boxes.BoxFacts (its link targets, its requirements' places)
         self._env = None
         self._sessions_prev: tuple = ()
         self._feats_prev: dict = {}
@@ -89,12 +91,15 @@ class Pages:
         prev = self._feats_prev
         changed = [(rel, fd) for rel, fd in feats.items() if prev.get(rel) is not fd]
         if len(changed) == len(feats):
-            self._marked, self._with_h1 = set(), set()
+            self._marked, self._with_h1, self._facts = set(), set(), {}
         else:
             self._marked &= feats.keys()
             self._with_h1 &= feats.keys()
+            self._facts = {rel: f for rel, f in self._facts.items() if rel in feats}
         for rel, fd in changed:
             doc = fd.doc
+            if self.opts.completion_box:  # read now: a build frees the doc's links and headings before pages render
+                self._facts[rel] = boxes.box_facts(fd)
             (self._with_h1.add if doc.h1 is not None else self._with_h1.discard)(rel)
             (self._marked.add if any("reassign:" in c[2] for c in doc.comments) else self._marked.discard)(rel)
         self._page_diags = {}  # rel -> what its banner lists
@@ -157,7 +162,10 @@ class Pages:
 
         for f in session.findings:
             if not f.from_table:
+                start, end = cards.markers(f)
+                put(f.line, start)
                 put(f.line, PLACEHOLDER.format("anchor " + f.anchor))
+                put(f.end_line + 1, end)
             elif 0 <= f.line - 1 - offset < len(lines):  # a table row: anchor inside its ID cell
                 i = f.line - 1 - offset
                 lines[i] = re.sub(rf"(?<![\w-]){re.escape(f.id)}(?![\w-])",
@@ -176,13 +184,14 @@ class Pages:
                 h1 = session.doc.h1
                 put((h1.line + 1) if h1 else 1, "\n" + PLACEHOLDER.format("attention-render") + "\n")
         out = []
-        for i, line in enumerate(lines):
+        for i, line in enumerate([*lines, None]):  # (None: what goes after the last line)
             for text in inserts.get(i, ()):
-                if text.startswith("<!-- reassign:anchor"):
+                if text.startswith("<!-- reassign:"):
                     out.extend(["", text, ""])
                 else:
                     out.append(text)
-            out.append(line)
+            if line is not None:
+                out.append(line)
         return "\n".join(out)
 
     # ------------------------------------------------------------------ HTML
@@ -199,7 +208,7 @@ class Pages:
             key = self._key_shown(fd, page_url)
             boxes = self.cache.get("boxes", rel, key, _MISS)
             if boxes is _MISS:
-                boxes = self._feature_boxes(fd, resolve)
+                boxes = self._feature_boxes(fd, resolve, toc)
                 if self.memo:
                     self.cache.put("boxes", rel, key, boxes)
             used = True
@@ -218,6 +227,8 @@ class Pages:
                 pieces, pos = parts
                 html = html.replace(html[:pos], "".join(pieces), 1)
                 used = True
+            if session is not None:
+                html = cards.render_cards(html, session, self._feature_link(resolve))
         if fd is not None:
             places = self._gaps.get(rel) if not self.memo else ov.gap_places(fd, self._diags_of(rel))
             if places:  # the overview's cells link to these
@@ -238,30 +249,36 @@ class Pages:
         """Every diagnostic of a page, waived ones included (the overview shows them as waived)."""
         return self.rep.by_path.get(self.rep.docs_prefix + rel, [])
 
-    def _feature_boxes(self, fd, resolve) -> str:
+    def _feature_boxes(self, fd, resolve, toc) -> str:
         rep = self.rep
         found = rep.findings_of(fd.id) if fd.id else []
         out = []
         if self.opts.completion_box:
-            related = []
-            ids = dict.fromkeys([*(r for r in (fd.front_matter.get("related") or []) if isinstance(r, str)),
-                                 *(fid for req, _ in fd.pending_related for fid in req.related)])
-            for rid in ids:
-                target = rep.registry.get(rid)
-                related.append((rid, rep.features[target].title if target else None, target))
-            out.append(render.completion_box(fd, found, related, resolve))
+            facts = self._facts.get(fd.rel)
+            related = boxes.related_of(fd, facts, rep.features, rep.registry)
+            out.append(boxes.completion_box(fd, found, related, resolve, boxes.place_finder(facts, toc())))
         if self.opts.findings_box and fd.id:
-            out.append(render.findings_box(fd, found, resolve))
-        return "\n" + "\n".join(out) + "\n"
+            out.append(boxes.findings_box(fd, found, resolve))
+        return boxes.wrap(out)
+
+    def _feature_link(self, resolve):
+        rep = self.rep
+
+        def link(fid: str):
+            target = rep.registry.get(fid)
+            fd = rep.features.get(target) if target else None
+            return (resolve(target, ""), fd.title) if fd is not None else None
+
+        return link
 
     def _banner(self, rel: str, obj, diags: list, toc) -> str:
         pairs = toc()
         if not self.memo:
-            return render.banner(diags, anchor_finder(obj.doc.headings, pairs))
+            return render_banner(diags, anchor_finder(obj.doc.headings, pairs))
         key = self._key_banner(obj, diags, pairs)
         html = self.cache.get("banner", rel, key, _MISS)
         if html is _MISS:
-            html = self.cache.put("banner", rel, key, render.banner(diags, anchor_finder(obj.doc.headings, pairs)))
+            html = self.cache.put("banner", rel, key, render_banner(diags, anchor_finder(obj.doc.headings, pairs)))
         return html
 
     def _fill(self, rel, session, html: str, page_url: str, resolve):

@@ -34,7 +34,7 @@ def check_session(s, _reg) -> list[Diagnostic]:
             hint = f"write the finding's ID; this session has {n} {r.type.label} finding{'s' if n != 1 else ''}"
         elif r.how == "title":
             msg = f"{said} is probably {f.id} '{f.title}'"
-            hint = f"write {f.id} in {where}" + (" (mkdocs-reassign fix --decision-ids does it)" if r.source == "log" else "")
+            hint = f"write {f.id} in {where}" + ("; mkdocs-reassign fix --decision-ids does it" if r.source == "log" else "")
         elif r.how == "title-tie":
             alts = ", ".join(x.id for x in [f, *r.others])
             msg = f"{said} could be any of {alts}"

@@ -21,7 +21,7 @@ def _say(term) -> str:
     phrases = term.phrases
     if not phrases:
         return f"write about {term.name}"
-    more = f" (or {', '.join(repr(t) for t in phrases[1:4])})" if len(phrases) > 1 else ""
+    more = f", or {', '.join(repr(t) for t in phrases[1:4])}" if len(phrases) > 1 else ""
     return f"mention {phrases[0]!r}{more}"
 
 

@@ -34,7 +34,7 @@ def check_site(site) -> list[Diagnostic]:
                     continue
                 if not os.path.isfile(full):
                     out.append(Diagnostic(s.rel, ref.line, RULE.id, f"{f.id}: {ref.path} does not exist under {display_root}",
-                                          "fix the path (relative to source_root)"))
+                                          "fix the path, relative to source_root"))
                     continue
                 if ref.start is None:
                     continue

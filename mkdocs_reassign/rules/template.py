@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..model.diagnostics import Diagnostic
 from . import Rule
 from ._coverage import gaps
+from .required_section import heading_case, in_case
 
 RULE = Rule("template", ("doc",), "error", "a doc follows another layout altogether (most template sections absent)")
 
@@ -17,7 +18,8 @@ def check_doc(fd) -> list[Diagnostic]:
     for i, g in gaps(fd, "template"):
         required = [s for s in fd.contract.sections if s.required]
         have = [s.names[0] for s in g.present]
-        lacks = [s.names[0] for s in required if s not in g.present]
+        case = heading_case([h for h in fd.doc.headings if h.level == 2])
+        lacks = [in_case(s.names[0], case) for s in required if s not in g.present]  # as the doc writes headings
         has = f"has {', '.join(have)}" if have else "has none of them; its other requirements are reported once it has"
         out.append(Diagnostic(fd.rel, g.line, RULE.id,
                               f"the doc has {len(have)} of the {len(required)} sections of contract {g.contract} ({has})",
