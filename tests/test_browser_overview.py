@@ -307,7 +307,7 @@ def test_with_scripts_off_the_map_shows_everything(sites, pages):
 
 CONTRASTED = ", ".join(f"{OVERVIEW} {s}" for s in (
     "td.reassign-v > a", "td.reassign-v > span[aria-hidden]", ".reassign-ov-legend .reassign-v:not(.reassign-v-none)",
-    ".reassign-ov-ready strong", ".reassign-ov-ready span", "tfoot .reassign-ov-most", ".reassign-sev-critical",
+    ".reassign-ov-ready strong", ".reassign-ov-ready span", "tfoot .reassign-ov-most", ".reassign-ov-sev-critical",
     ".reassign-ov-label", ".reassign-ov-feat a", ".reassign-ov-title", ".reassign-tip", ".reassign-ov-badge",
 ))
 

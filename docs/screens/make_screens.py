@@ -10,7 +10,8 @@ checkout's plugin (Material light, Material dark (``palette: scheme: slate``), t
 serves each build on 127.0.0.1 and photographs the pages in headless Chromium (Debian's ``/usr/bin/chromium``
 or ``$CHROMIUM``, through Playwright; nothing is fetched from the network). The PNGs go to ``--out``
 (default: this folder): ``overview.png``, ``overview-dark.png``, ``overview-plain.png``, ``feature.png``,
-``feature-dark.png``, ``session.png``, ``overview-phone.png``, and for this repository ``overview-gaps.png``
+``feature-dark.png``, ``session.png``, ``session-cards.png`` (scrolled to the first finding card),
+``overview-phone.png``, and for this repository ``overview-gaps.png``
 (its P4 doc with two gaps planted, as the browser tests plant them, to show unmet cells). The feature page is the first feature doc with
 the most findings in ``reassign-report.json`` (or ``--feature``), the session page the session of its first
 finding (or ``--session``). Nothing is written into the project.
@@ -49,6 +50,7 @@ SHOTS = [
     ("feature.png", "material", "feature", (1280, 800)),
     ("feature-dark.png", "slate", "feature", (1280, 800)),
     ("session.png", "material", "session", (1280, 800)),
+    ("session-cards.png", "material", "session", (1280, 800)),  # scrolled to its first finding card
     ("overview-gaps.png", "gaps", "overview", (1280, 800)),
 ]
 
@@ -101,6 +103,13 @@ def shoot(site: Path, urls: dict[str, str], shots, out: Path) -> None:
             page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:)"), lambda r: r.abort())
             page.goto(srv.url + urls[what])
             page.wait_for_load_state("load")
+            if name.endswith("-cards.png"):
+                card = page.locator('[data-reassign="card"]')
+                if not card.count():
+                    print(f"{name}: no finding card on /{urls[what]}; not taken")
+                    ctx.close()
+                    continue
+                card.first.evaluate("c => window.scrollTo(0, c.getBoundingClientRect().top + window.scrollY - 70)")
             page.screenshot(path=str(out / name), full_page=False)
             ctx.close()
             print(f"{out / name}: {what} page /{urls[what]} at {w}x{h}")

@@ -263,7 +263,7 @@ def _cell(fid: str, key: str, label: str, verdict, resolve: Resolver, rel: str) 
 def _count_cell(n: int, label: str, severity: str) -> str:
     if not n:
         return f'<td class="reassign-ov-count" data-open="0"><span class="reassign-sr">no open {e(label)}</span></td>'
-    return f'<td class="reassign-ov-count reassign-sev-{e(severity)}" data-open="{n}" title="{n} open: {e(label)}">{n}</td>'
+    return f'<td class="reassign-ov-count reassign-ov-sev-{e(severity)}" data-open="{n}" title="{n} open: {e(label)}">{n}</td>'
 
 
 def _ready(c: dict) -> tuple[bool, str]:
