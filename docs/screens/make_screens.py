@@ -110,6 +110,7 @@ def shoot(site: Path, urls: dict[str, str], shots, out: Path) -> None:
                     ctx.close()
                     continue
                 card.first.evaluate("c => window.scrollTo(0, c.getBoundingClientRect().top + window.scrollY - 70)")
+                page.wait_for_timeout(800)  # Material's header swaps its title on scroll, with a transition
             page.screenshot(path=str(out / name), full_page=False)
             ctx.close()
             print(f"{out / name}: {what} page /{urls[what]} at {w}x{h}")
