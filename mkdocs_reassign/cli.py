@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from dataclasses import dataclass
 
@@ -56,32 +57,58 @@ def _merge(parent, child):
     return child
 
 
-def _read_config(config_path: str, seen: tuple = ()) -> dict:
-    import yaml
+MAX_INHERIT = 10  # files in one INHERIT chain
+
+
+def _config_text(config_path: str) -> str:
+    """The file's text, read only when it is a regular file and at most the size cap plus one byte."""
+    from .markdown.yamlutil import MAX_CONFIG_BYTES
+
+    try:
+        fd = os.open(config_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise UsageError(f"{config_path}: not a regular file")
+            data = f.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise UsageError(f"{config_path}:1: the file is larger than {MAX_CONFIG_BYTES // 1_000_000} MB")
+        return data.decode("utf-8-sig")
+    except OSError as e:
+        raise UsageError(f"cannot read {config_path}: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise UsageError(f"{config_path}:{line}: not UTF-8 text (byte {data[e.start]:#04x})") from None
+
+
+def _read_config(config_path: str, seen: tuple = ()) -> tuple[dict, dict[str, str]]:
+    """(the merged configuration, top-level key -> "file:line" where its value was written)."""
+    from .markdown import yamlutil
 
     real = os.path.realpath(config_path)
     if real in seen:
         raise UsageError(f"{config_path}: INHERIT loops back to itself")
+    if len(seen) >= MAX_INHERIT:
+        raise UsageError(f"{config_path}: INHERIT chain is longer than {MAX_INHERIT} files (shorten it)")
+    text = _config_text(config_path)
     try:
-        with open(config_path, encoding="utf-8-sig") as f:
-            data = yaml.load(f, Loader=_config_loader())  # noqa: S506 - a SafeLoader subclass
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read {config_path}: {getattr(e, 'strerror', None) or e}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise UsageError(f"{config_path}{line}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+        data, lines = yamlutil.load_config(text, _config_loader())
+    except yamlutil.YamlProblem as p:
+        raise UsageError(f"{config_path}:{p.line}: {p.message}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise UsageError(f"{config_path}: expected a mapping at the top level")
+        raise UsageError(f"{config_path}:1: expected a mapping at the top level")
+    where = {str(k): f"{config_path}:{lines.get(str(k), 1)}" for k in data}
     parent = data.pop("INHERIT", None)
     if parent is not None:
-        parent_path = os.path.normpath(os.path.join(os.path.dirname(config_path), str(parent)))
+        if not isinstance(parent, str):
+            raise UsageError(f"{where['INHERIT']}: INHERIT must be the path of a file")
+        parent_path = os.path.normpath(os.path.join(os.path.dirname(config_path), parent))
         if not os.path.isfile(parent_path):
-            raise UsageError(f"{config_path}: INHERIT file {parent!r} does not exist")
-        data = _merge(_read_config(parent_path, (*seen, real)), data)
-    return data
+            raise UsageError(f"{where['INHERIT']}: INHERIT file {parent!r} does not exist")
+        base, base_where = _read_config(parent_path, (*seen, real))
+        data, where = _merge(base, data), {**base_where, **where}
+    return data, where
 
 
 def find_config(path: str | None) -> str:
@@ -112,9 +139,12 @@ def load_project(config_path: str) -> ConfigFile:
     """Read docs_dir and the reassign plugin options from mkdocs.yml without MkDocs."""
     from .options import OptionError, validate
 
-    data = _read_config(config_path)
+    data, where = _read_config(config_path)
+    for key in ("docs_dir", "exclude_docs"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise UsageError(f"{where[key]}: {key} must be a string, got {type(data[key]).__name__}")
     root = os.path.dirname(os.path.abspath(config_path))
-    docs_dir = os.path.join(root, str(data.get("docs_dir") or "docs"))
+    docs_dir = os.path.join(root, data.get("docs_dir") or "docs")
     raw_opts = None
     found = False
     plugins = data.get("plugins")
@@ -134,12 +164,13 @@ def load_project(config_path: str) -> ConfigFile:
             found = True
             raw_opts = opts
             break
+    at = where.get("plugins", config_path)
     if raw_opts is not None and not isinstance(raw_opts, dict):
-        raise UsageError(f"{config_path}: plugin reassign: expected a mapping of options, got {type(raw_opts).__name__}")
+        raise UsageError(f"{at}: plugin reassign: expected a mapping of options, got {type(raw_opts).__name__}")
     try:
         options = validate(raw_opts or {})
     except OptionError as e:
-        raise UsageError(f"{config_path}: plugin reassign: {e}") from None
+        raise UsageError(f"{at}: plugin reassign: {e}") from None
     if not os.path.isdir(docs_dir):
         raise UsageError(f"{config_path}: docs_dir {docs_dir!r} is not a folder")
     enabled = (raw_opts or {}).get("enabled", True) is not False
@@ -192,9 +223,9 @@ def make_run(args) -> Run:
     conf = load_project(config_path)
     root, options = conf.root, conf.options
     if not conf.plugin_listed and not getattr(args, "quiet", False):
-        print(f"note: plugin 'reassign' is not listed in {config_path}; using default options", file=sys.stderr)
+        _say(f"note: plugin 'reassign' is not listed in {config_path}; using default options")
     if not conf.plugin_enabled and not getattr(args, "quiet", False):
-        print(f"note: plugin 'reassign' has enabled: false in {config_path} (MkDocs skips it); checking anyway", file=sys.stderr)
+        _say(f"note: plugin 'reassign' has enabled: false in {config_path} (MkDocs skips it); checking anyway")
     baseline = None
     if getattr(args, "command", "") == "check":
         path = getattr(args, "baseline", None) or (os.path.join(root, options.baseline) if options.baseline else None)
@@ -225,6 +256,15 @@ def _path_filter(root: str, paths: list[str]):
             rel = os.path.abspath(p).replace(os.sep, "/")
         wanted.append(rel.rstrip("/"))
     return wanted
+
+
+def _say(text: str, stream=None) -> None:
+    """One line for a person or a CI log: nothing from a file or a path can break it, start a new one
+    (a GitHub ``::error`` workflow command) or fail to encode."""
+    from .model.diagnostics import one_line
+
+    line = one_line(str(text))
+    print(("./" if line.startswith("::") else "") + line, file=stream or sys.stderr)
 
 
 def _emit(out: str, fmt: str) -> None:
@@ -303,10 +343,10 @@ def cmd_baseline(args) -> int:
         n = write_baseline(real, rep.diagnostics)
     except OSError as e:
         raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
-    print(f"wrote {n} diagnostic(s) to {os.path.relpath(out)}")
+    _say(f"wrote {n} diagnostic(s) to {os.path.relpath(out)}", sys.stdout)
     if not opt and not args.output:
-        print(f"note: add 'baseline: {os.path.relpath(out, run.project.root)}' to the reassign plugin options, "
-              "or pass --baseline to check", file=sys.stderr)
+        _say(f"note: add 'baseline: {os.path.relpath(out, run.project.root)}' to the reassign plugin options, "
+             "or pass --baseline to check")
     return 0
 
 
@@ -330,9 +370,9 @@ def cmd_fix(args) -> int:
             break
     changed = done
     for p in problems:
-        print(p, file=sys.stderr)
+        _say(p)
     for path in changed:
-        print(("stale: " if args.check else "fixed: ") + path)
+        _say(("stale: " if args.check else "fixed: ") + path, sys.stdout)
     if not changed and not problems:
         print(nothing)
     if problems:
@@ -346,7 +386,7 @@ def cmd_new(args) -> int:
     run = make_run(args)
     rep = run.validate()
     path = scaffold(run.project, rep, args.id, args.name, args.area, args.contract, args.slug)
-    print(f"created {os.path.relpath(path)}")
+    _say(f"created {os.path.relpath(path)}", sys.stdout)
     if not args.quiet:
         print("next: replace the TODOs, then run mkdocs-reassign check to see what the contract still asks for", file=sys.stderr)
     return 0
@@ -359,7 +399,10 @@ def cmd_explain(args) -> int:
     run = make_run(args)
     rep = run.validate()
     fd = find_doc(run.project, rep, path)
-    _emit(explain(run.project, rep, fd, line), "text")
+    from .model.diagnostics import one_line
+
+    text = explain(run.project, rep, fd, line)  # it quotes doc lines: each kept on its own line
+    _emit("\n".join(one_line(ln) for ln in text.split("\n")), "text")
     return 0
 
 
@@ -445,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as e:
-        print(f"mkdocs-reassign: error: {e}", file=sys.stderr)
+        _say(f"mkdocs-reassign: error: {e}")
         return 2
     except KeyboardInterrupt:
         return 130
@@ -453,13 +496,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as e:  # e.g. -o into a folder that does not exist
         where = f" {e.filename}" if getattr(e, "filename", None) else ""
-        print(f"mkdocs-reassign: error:{where}: {e.strerror or e}", file=sys.stderr)
+        _say(f"mkdocs-reassign: error:{where}: {e.strerror or e}")
         return 2
     except Exception as e:  # no traceback reaches the user (MKDOCS_REASSIGN_DEBUG=1 shows it)
         if os.environ.get("MKDOCS_REASSIGN_DEBUG"):
             raise
-        print(f"mkdocs-reassign: internal error: {type(e).__name__}: {e} "
-              "(please report it; MKDOCS_REASSIGN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        _say(f"mkdocs-reassign: internal error: {type(e).__name__}: {e} "
+             "(please report it; MKDOCS_REASSIGN_DEBUG=1 shows the traceback)")
         return 2
 
 

@@ -23,7 +23,7 @@ from .markdown import scan as _scan
 from .memory import HeadLines
 from .model import features, findings
 from .model.contracts import ContractSet, load_contracts
-from .model.diagnostics import Diagnostic
+from .model.diagnostics import Diagnostic, one_line
 from .model.links import all_dirs, resolve_links
 from .options import Options, matches_any
 from .sources import MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, read_source, symlink_loops, walk_docs
@@ -153,6 +153,7 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
     unreadable: set[str] = set()
     read_problems: list[tuple[str, int, str, str]] = []
     _symlink_loops(project, files, dirs, unreadable, read_problems)
+    _undecodable_names(files, unreadable, read_problems)
     if unreadable:
         md = [f for f in md if f not in unreadable]
     for rel in others:
@@ -236,6 +237,19 @@ def _symlink_loops(project: Project, files, dirs, unreadable: set, read_problems
         unreadable |= {f for f in files if f.startswith(d + "/")}
         read_problems.append((d, 0, f"symbolic link loop: {d} leads back to {ancestor or 'docs_dir'}",
                               "remove or retarget the link; the files reached through it are left out of the site"))
+
+
+def _undecodable_names(files, unreadable: set, read_problems: list) -> None:
+    """A file name that is not UTF-8 (os.fsdecode keeps its bytes as lone surrogates): MkDocs dies on it
+    (it cannot quote the URL), so it is left out, and reported in an escaped form (diagnostics.one_line)."""
+    for rel in sorted(files):
+        if not rel.isascii():
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                unreadable.add(rel)
+                read_problems.append((one_line(rel), 0, "the file name is not valid UTF-8",
+                                      "rename it (MkDocs cannot publish it); the file is left out of the site"))
 
 
 def _load(rel: str, project: Project, cache: Cache, sources) -> Source:
@@ -367,7 +381,7 @@ def _cites(rel: str, fd, reg, cache: Cache) -> list[tuple[int, str]]:
         text = lines[line]
         if "<!--" in text:  # an inline comment is not rendered: IDs in it are not cited
             text = sub_comments(text, "")
-        for fid in cite_re.findall(text):
+        for fid in (m.group() for m in cite_re.finditer(text)):
             out.append((line + 1, fid))
     return cache.put("cites", rel, (fd,), out)
 

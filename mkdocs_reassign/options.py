@@ -17,7 +17,7 @@ import re
 import sys
 from dataclasses import dataclass, field, make_dataclass
 
-from .model.globs import glob_regex, matches_any  # noqa: F401 (re-exported)
+from .model.globs import glob_problem, glob_regex, matches_any  # noqa: F401 (re-exported)
 from .rules import RULES, SEVERITIES
 
 # kind -> (Python type of the value, how the docs name the type)
@@ -60,6 +60,9 @@ class Option:
         """This option as an MkDocs config option (imports MkDocs: the plugin's business, never the CLI's)."""
         from mkdocs.config import config_options as c
 
+        return _bounded(self._mkdocs_option(c), c)
+
+    def _mkdocs_option(self, c):
         kind, default = self.kind, self.new_default()
         if kind == "globs":
             return _globs_option(c)(c.Type(str), default=default)
@@ -76,6 +79,33 @@ class Option:
         if kind == "list":
             return c.Optional(c.ListOfItems(c.Type(dict)))
         raise AssertionError(kind)  # pragma: no cover
+
+
+def shape_problem(value) -> str | None:
+    """Why a value read from YAML is too large or deep to look at (an alias bomb), or None. Bounded time:
+    shared values are measured once, never expanded."""
+    from .markdown.yamlutil import ShapeProblem, measure
+
+    try:
+        measure(value)
+    except ShapeProblem as p:
+        return f"{p} (write the values out instead of repeating YAML aliases)"
+    return None
+
+
+def _bounded(option, c):
+    """MkDocs' option with the shape checked first: MkDocs' own checks walk a list and put repr(value) in
+    their messages, which never ends for a billion-laughs value."""
+    base = type(option)
+
+    def run_validation(self, value):
+        problem = shape_problem(value)
+        if problem:
+            raise c.ValidationError(problem)
+        return base.run_validation(self, value)
+
+    option.__class__ = type(base.__name__, (base,), {"run_validation": run_validation})
+    return option
 
 
 def _globs_option(c):
@@ -152,6 +182,28 @@ def _check_site_path(name: str, value: str) -> None:
                                 "(e.g. reassign-report.json)")
 
 
+def id_pattern_problem(value: str) -> str | None:
+    """Why id_pattern cannot be used where the checks embed it (``(?:...)`` inside larger patterns, with
+    groups of their own), or None."""
+    if len(value) > 200:
+        return "longer than 200 characters (an ID pattern is short, e.g. [A-Z]{1,5}[0-9]+)"
+    try:
+        rx = re.compile(value)
+    except re.error as e:
+        return f"not a valid regular expression: {e}"
+    if rx.groupindex:
+        return f"named group {next(iter(rx.groupindex))!r}: the checks name their own groups; write (?:...) instead"
+    if re.search(r"\\[1-9]", value) and rx.groups:
+        return "a numbered back-reference (\\1) changes meaning inside the checks' patterns; write the group out"
+    try:
+        re.compile(f"x(?:{value})")
+    except re.error as e:
+        return f"cannot be embedded in a larger pattern ({e}); write a flag for a group only, e.g. (?i:[a-z]+[0-9]+)"
+    if rx.fullmatch(""):
+        return "matches the empty string; an ID needs at least one character"
+    return None
+
+
 def _check(opt: Option, value):
     name, kind = opt.name, opt.kind
     if kind == "globs":
@@ -159,6 +211,10 @@ def _check(opt: Option, value):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise OptionError(name, "expected a list of glob strings")
+        for v in value:
+            problem = glob_problem(v)
+            if problem:
+                raise OptionError(name, problem)
         return value
     if kind == "path" or kind == "str?":
         if value is None or value == "":
@@ -173,11 +229,9 @@ def _check(opt: Option, value):
     if kind == "str":
         if not isinstance(value, str) or not value:
             raise OptionError(name, "expected a non-empty string")
-        if name == "id_pattern":
-            try:
-                re.compile(value)
-            except re.error as e:
-                raise OptionError(name, f"not a valid regular expression: {e}") from None
+        problem = id_pattern_problem(value) if name == "id_pattern" else None
+        if problem:
+            raise OptionError(name, problem)
         return value
     if kind == "bool":
         if not isinstance(value, bool):
@@ -223,6 +277,9 @@ def validate(raw: dict | None) -> Options:
         raise OptionError(name, f"unknown option ({did_you_mean(name, OPTIONS)}known: {', '.join(OPTIONS)})")
     opts = Options()
     for name, value in raw.items():
+        problem = shape_problem(value)
+        if problem:
+            raise OptionError(name, problem)
         setattr(opts, name, _check(OPTIONS[name], value))
     return opts
 

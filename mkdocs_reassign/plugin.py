@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from mkdocs.config import base
@@ -15,9 +16,26 @@ from .output.pages import PLACEHOLDER, Pages
 from . import engine
 from .cache import Cache
 from .memory import no_gc, release_for_render
+from .model.diagnostics import one_line
 from .output.site import Resolver, drop_unreadable, settle_files, toc
 
 log = get_plugin_logger("reassign")
+
+
+class _OneLine(logging.Filter):
+    """Every record the plugin logs is one line (model.diagnostics.one_line): text from docs, paths and
+    error messages can never start a line of the build log, such as a GitHub ``::error`` command."""
+
+    def filter(self, record):
+        msg = record.getMessage()
+        safe = one_line(msg)
+        if safe != msg:
+            record.msg, record.args = safe, ()
+        return True
+
+
+if not any(isinstance(f, _OneLine) for f in log.logger.filters):
+    log.logger.addFilter(_OneLine())
 CSS_PATH = "assets/mkdocs-reassign.css"
 
 

@@ -6,6 +6,7 @@ import datetime as _dt
 import json
 import os
 import re
+import stat
 from collections import Counter
 
 from .model.diagnostics import Diagnostic, normalise_fingerprint
@@ -205,16 +206,56 @@ def file_stamp(path: str) -> int:
         return -1
 
 
+MAX_BASELINE_BYTES = 50_000_000
+MAX_JSON_DEPTH = 100
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _bounded_read(path: str) -> bytes:
+    """A regular file's bytes, at most the cap plus one (a device such as /dev/zero, or a FIFO, is refused)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise _TooLarge(" is not a regular file")
+        data = f.read(MAX_BASELINE_BYTES + 1)
+    if len(data) > MAX_BASELINE_BYTES:
+        raise _TooLarge(f" is larger than {MAX_BASELINE_BYTES // 1_000_000} MB")
+    return data
+
+
+def _refuse_deep_json(text: str) -> None:
+    """JSON nested deeper than MAX_JSON_DEPTH (the json module recurses: 100,000 levels raise RecursionError)."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return
+    depth = 0
+    for m in _JSON_TOKENS.finditer(text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                raise _TooLarge(f":{line}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        elif tok in "]}":
+            depth -= 1
+
+
 def read_baseline(path: str) -> Counter:
     """Fingerprint -> how many diagnostics of it the baseline accepts. Raise ValueError with a readable message."""
     hint = "write it with: mkdocs-reassign baseline"
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            data = json.load(f)
+        text = _bounded_read(path).decode("utf-8-sig")
+        _refuse_deep_json(text)
+        data = json.loads(text)
     except OSError as e:
         raise ValueError(f"cannot read baseline {path}: {e.strerror or e} ({hint})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
         raise ValueError(f"baseline {path} is not valid JSON: {e} ({hint})") from None
+    except _TooLarge as e:
+        raise ValueError(f"baseline {path}{e} ({hint})") from None
     if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list) \
             or not all(isinstance(x, str) for x in data["diagnostics"]):
         raise ValueError(f"baseline {path} has no list of diagnostic fingerprints ({hint})")

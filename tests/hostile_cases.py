@@ -766,6 +766,38 @@ def _(t):
     return [Want("contract", "contracts/pipe.yaml", 0, "not a regular file")]
 
 
+@case("contract-bad-globs", options={"contracts_dir": "contracts"}, build=True)
+def _(t):
+    body = "name: globs\napplies_to:\n  paths:\n    - 'features/[z-a]*.md'\n    - 'features/[].md'\n    - '[!]'\n    - features/ok/*.md\n"
+    _contract_case(t, {"globs.yaml": body})
+    return [Want("contract", "contracts/globs.yaml", line_of(body, "[z-a]"), "bad character range"),
+            Want("contract", "contracts/globs.yaml", line_of(body, "[]"), "empty character class"),
+            Want("contract", "contracts/globs.yaml", line_of(body, "[!]"), "empty character class")]
+
+
+@case("contract-extends-1200-deep", options={"contracts_dir": "contracts"}, build=True, max_seconds=10.0)
+def _(t):
+    files = {f"c{i:04}.yaml": f"name: c{i:04}\n" + (f"extends: c{i + 1:04}\n" if i < 1199 else "") for i in range(1200)}
+    _contract_case(t, files)
+    return [Want("contract", "contracts/c0000.yaml", 2, "extends chain is longer than 50 contracts")]
+
+
+@case("contract-word-lists-1200-deep", options={"contracts_dir": "contracts"})
+def _(t):
+    words = "".join(f"  w{i}: ['@w{i + 1}']\n" for i in range(1200)) + "  w1200: [selector]\n"
+    body = ("name: words\napplies_to: {ids: [P1]}\nextends: feature-doc\nwords:\n" + words
+            + "requirements:\n  - id: deep\n    terms: [{name: deep, any: ['@w0']}]\n")
+    _contract_case(t, {"words.yaml": body})
+    return [Want("contract", "contracts/words.yaml", line_of(body, "requirements:"), "more than 50 deep")]
+
+
+@case("contract-schema-error-quotes-one-line", options={"contracts_dir": "contracts"})
+def _(t):
+    body = "".join(f"user{i}:x:{i}:{i}:secret-{i}:/home/user{i}:/bin/sh\n" for i in range(40))  # a passwd-like file
+    _contract_case(t, {"passwd.yaml": body})
+    return [Want("contract", "contracts/passwd.yaml", 1, "'user0:x:0:0:secret-0:/home/use' (clipped) is not of type")]
+
+
 @case("contracts-dir-missing", options={"contracts_dir": "no-such-folder"})
 def _(t):
     _home(t)
@@ -798,6 +830,85 @@ def _(t):
 
 
 @case("option-bad-regex", raw_options="      id_pattern: '([A-Z'\n", cli_rc=2, config_error="id_pattern")
+def _(t):
+    _home(t)
+    return []
+
+
+BOMB = "[" + ", ".join(["&l0 [x, x, x, x, x, x, x, x, x]"] + [f"&l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]) + "]"
+
+
+@case("option-alias-bomb-banner", raw_options=f"      banner: {BOMB}\n", cli_rc=2, config_error="once YAML aliases are expanded",
+      build=True)
+def _(t):
+    _home(t)
+    return []
+
+
+@case("option-alias-bomb-severity", raw_options=f"      severity: {{broken-link: {BOMB}}}\n", cli_rc=2,
+      config_error="once YAML aliases are expanded", build=True)
+def _(t):
+    _home(t)
+    return []
+
+
+@case("option-alias-bomb-finding-type-label", cli_rc=2, config_error="once YAML aliases are expanded", build=True,
+      raw_options=f"      finding_types: [{{prefix: CRIT, label: {BOMB}, severity: critical}}]\n")
+def _(t):
+    _home(t)
+    return []
+
+
+@case("option-recursive-alias", raw_options="      features: &a [*a]\n", cli_rc=2, config_error="refers to the value that contains it",
+      build=True)
+def _(t):
+    _home(t)
+    return []
+
+
+@case("option-glob-bad-range", raw_options="      features: 'features/[z-a]*.md'\n", cli_rc=2, config_error="bad character range",
+      build=True)
+def _(t):
+    _home(t)
+    return []
+
+
+@case("option-glob-empty-class", raw_options="      sessions: ['findings/[].md']\n", cli_rc=2, config_error="empty character class",
+      build=True)
+def _(t):
+    _home(t)
+    return []
+
+
+@case("option-glob-negation", raw_options="      exclude: ['!features/keep.md']\n", cli_rc=2, config_error="negation")
+def _(t):
+    _home(t)
+    return []
+
+
+@case("option-id-pattern-inline-flag", raw_options="      id_pattern: '(?i)[a-z]{1,5}[0-9]+'\n", cli_rc=2,
+      config_error="(?i:", build=True)
+def _(t):
+    _home(t)
+    t.write("features/p1.md", feature())
+    return []
+
+
+@case("option-id-pattern-named-group", raw_options="      id_pattern: '(?P<id>[A-Z]+[0-9]+)'\n", cli_rc=2,
+      config_error="named group 'id'", build=True)
+def _(t):
+    _home(t)
+    t.write("features/p1.md", feature())
+    return []
+
+
+@case("option-id-pattern-back-reference", raw_options="      id_pattern: '([A-Z])\\1[0-9]+'\n", cli_rc=2, config_error="back-reference")
+def _(t):
+    _home(t)
+    return []
+
+
+@case("option-id-pattern-matches-nothing", raw_options="      id_pattern: '[A-Z]*'\n", cli_rc=2, config_error="empty string")
 def _(t):
     _home(t)
     return []

@@ -91,15 +91,18 @@ The visitor waits with no limit.
 """
 
 
+NONCE = "5eed5eed"
+
+
 def _card_html(extensions: list[str], text: str = SESSION) -> str:
     s = findings.parse_session("findings/s.md", scan(text), REG, Options().id_pattern)
     (f,) = s.findings
-    start, end = cards.markers(f)
+    start, end = cards.markers(f, NONCE)
     lines = text.split("\n")
     lines[f.end_line:f.end_line] = ["", end, ""]
     lines[f.line - 1:f.line - 1] = ["", start, ""]
     html = markdown.markdown("\n".join(lines), extensions=extensions)
-    return cards.render_cards(html, s, lambda fid: ("../p4/", "Visitor Reassignment"))
+    return cards.render_cards(html, s, lambda fid: ("../p4/", "Visitor Reassignment"), NONCE)
 
 
 # the same finding with its fields written as list items, as getting-started.md shows them
@@ -138,6 +141,13 @@ def test_a_finding_renders_as_a_card():
 
 def test_a_card_keeps_its_anchor_and_unpaired_markers_stay_comments():
     s = findings.parse_session("findings/s.md", scan(SESSION), REG, Options().id_pattern)
-    start, _end = cards.markers(s.findings[0])
+    start, _end = cards.markers(s.findings[0], NONCE)
     html = start + "\n<h3>Q-1124-001: x</h3>\n"  # the end marker was lost: nothing is wrapped
-    assert cards.render_cards(html, s, lambda fid: None) == html
+    assert cards.render_cards(html, s, lambda fid: None, NONCE) == html
+
+
+def test_card_markers_without_the_sites_nonce_wrap_nothing():
+    s = findings.parse_session("findings/s.md", scan(SESSION), REG, Options().id_pattern)
+    start, end = cards.markers(s.findings[0], "0badc0de")  # typed into a doc: not this site's secret
+    html = start + "\n<h3>Q-1124-001: x</h3>\n" + end
+    assert cards.render_cards(html, s, lambda fid: None, NONCE) == html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import unicodedata
 
 from . import UsageError
 from ..model.ids import is_feature_id
@@ -23,7 +24,6 @@ _TRANSLIT = {
 def slugify(name: str) -> str:
     """A file name from a feature name: ASCII where the script allows (`Résumé` -> `resume`, `Ведение звонков` ->
     `vedenie-zvonkov`), else the name's own letters (`座席管理` stays readable), words joined by `-`."""
-    import unicodedata
 
     out = []
     for ch in unicodedata.normalize("NFKD", name.casefold()):
@@ -138,6 +138,13 @@ def _requirement_body(r, rel, registry, features, diagram_done: bool) -> list[st
     return out
 
 
+def printable(name: str) -> str:
+    """The name without the characters YAML refuses in a quoted string and a heading cannot show: control
+    characters (ESC, BEL, NEL, ...), line and paragraph separators, lone surrogates, non-characters."""
+    return "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs")
+                   and ch not in "\u2028\u2029\ufeff\ufffe\uffff")
+
+
 def _yaml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -150,12 +157,18 @@ def scaffold(project, rep, fid: str, name: str, area: str, contract_name: str | 
         raise UsageError(f"{fid} is already declared by {rep.docs_prefix}{rep.registry[fid]}")
     if not name.strip() or any(ch in name for ch in "\r\n\t\x00") or name != name.strip():
         raise UsageError(f"feature name {name!r}: give one line of text without leading or trailing spaces")
+    name = printable(name)
+    if not name.strip():
+        raise UsageError("the feature name holds only control characters")
     if slug is not None:
         slug = slug.removesuffix(".md")
         if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", slug):
             raise UsageError(f"--slug {slug!r}: use a file name of letters, digits, ., - and _ (no folders)")
     if not re.fullmatch(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*", area):
         raise UsageError(f"--area {area!r}: use folder names of letters, digits, - and _")
+    if not opts.features:
+        raise UsageError("the features option lists no globs, so no doc would be checked as a feature doc "
+                         "(list one, e.g. features: ['features/**/*.md'])")
     base = opts.features[0].split("*")[0].rstrip("/") or "features"
     rel = f"{base}/{area}/{slug or slugify(name)}.md"
     if not project.is_feature(rel):

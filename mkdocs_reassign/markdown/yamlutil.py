@@ -141,30 +141,41 @@ def _load(text: str, to_line) -> tuple[Any, dict[str, int]]:
                 msg = "YAML aliases are not allowed"
             raise YamlProblem(to_line(mark.line if mark else 0), msg) from None
         except yaml.MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
-            parts = [p for p in (e.context, e.problem) if p]
-            raise YamlProblem(to_line(mark.line if mark else 0), "invalid YAML: " + ", ".join(parts)) from None
+            raise _marked(e, to_line) from None
         except yaml.YAMLError as e:
             raise YamlProblem(to_line(0), f"invalid YAML: {e}") from None
         if node is None:
             return None, {}
         _refuse_aliases(text, node, to_line)
         _check_node(node, to_line, [MAX_NODES])
-        key_lines: dict[str, int] = {}
-        if isinstance(node, yaml.MappingNode):
-            for k, _v in node.value:
-                if isinstance(k, yaml.ScalarNode):
-                    key_lines[str(k.value)] = to_line(k.start_mark.line)
-        try:
-            data = loader.construct_document(node)
-        except yaml.MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
-            raise YamlProblem(to_line(mark.line if mark else 0), "invalid YAML: " + (e.problem or str(e))) from None
-        except (yaml.YAMLError, TypeError, ValueError, RecursionError) as e:
-            raise YamlProblem(to_line(0), f"invalid YAML: {e}") from None
-        return data, key_lines
+        return _construct(loader, node, to_line), _key_lines(node, to_line)
     finally:
         loader.dispose()
+
+
+def _key_lines(node, to_line) -> dict[str, int]:
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for k, _v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                key_lines[str(k.value)] = to_line(k.start_mark.line)
+    return key_lines
+
+
+def _marked(e: yaml.MarkedYAMLError, to_line) -> YamlProblem:
+    mark = e.problem_mark or e.context_mark
+    parts = [p for p in (e.context, e.problem) if p]
+    return YamlProblem(to_line(mark.line if mark else 0), "invalid YAML: " + ", ".join(parts))
+
+
+def _construct(loader, node, to_line):
+    try:
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise YamlProblem(to_line(mark.line if mark else 0), "invalid YAML: " + (e.problem or str(e))) from None
+    except (yaml.YAMLError, TypeError, ValueError, RecursionError) as e:
+        raise YamlProblem(to_line(0), f"invalid YAML: {e}") from None
 
 
 def _refuse_aliases(text: str, node, to_line) -> None:
@@ -228,3 +239,97 @@ def line_of(text: str, path, first_line: int = 1) -> int:
         else:
             break
     return min(line, text.count("\n")) + first_line  # (YAML also counts NEL, LS, PS as line breaks)
+
+
+# ---------------------------------------------------------------- configuration (aliases allowed, bounded)
+
+
+class ShapeProblem(ValueError):
+    """A value too large or too deep once its YAML aliases are expanded, or one that contains itself."""
+
+    def __init__(self, message: str, node=None):
+        super().__init__(message)
+        self.node = node
+
+
+def _yaml_children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [x for kv in node.value for x in kv]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
+
+
+def _py_children(value) -> list:
+    if isinstance(value, dict):
+        return [x for kv in value.items() for x in kv]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return []
+
+
+def measure(root, children=_py_children, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> int:
+    """The node count of ``root`` with every shared node (a YAML alias) counted each time it is used, found
+    without expanding it: each distinct node is visited once, iteratively. Raise ShapeProblem past
+    ``max_nodes`` or ``max_depth``, or on a node that contains itself (a recursive alias)."""
+    size: dict[int, tuple[int, int]] = {}  # id -> (expanded nodes, height)
+    on_path: set[int] = set()
+    keep = []  # the nodes measured stay alive, so that no id is reused meanwhile
+    stack = [(root, False, 1)]
+    while stack:
+        node, done, depth = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            kids = [size[id(k)] for k in children(node)]
+            total, height = 1 + sum(k[0] for k in kids), 1 + max((k[1] for k in kids), default=0)
+            if total > max_nodes:
+                raise ShapeProblem(f"more than {max_nodes:,} values once YAML aliases are expanded", node)
+            size[key] = (total, height)
+        elif key in on_path:
+            raise ShapeProblem("a YAML alias refers to the value that contains it", node)
+        elif depth > max_depth or (key in size and depth + size[key][1] - 1 > max_depth):
+            raise ShapeProblem(f"nested deeper than {max_depth} levels", node)
+        elif key not in size:
+            kids = children(node)
+            if not kids:
+                size[key] = (1, 1)
+                continue
+            keep.append(node)
+            on_path.add(key)
+            stack.append((node, True, depth))
+            stack.extend((k, False, depth + 1) for k in kids)
+    return size[id(root)][0]
+
+
+MAX_CONFIG_BYTES = 2_000_000
+
+
+def _next(line: int) -> int:
+    return line + 1
+
+
+def load_config(text: str, loader_cls) -> tuple[Any, dict[str, int]]:
+    """A configuration file (mkdocs.yml) -> (data, top-level key -> line): aliases allowed, but the document
+    bounded as front matter is (size, nesting, nodes counted with each alias expanded). Raise YamlProblem."""
+    if len(text) > MAX_CONFIG_BYTES:
+        raise YamlProblem(1, f"the file is larger than {MAX_CONFIG_BYTES // 1_000_000} MB")
+    _refuse_deep_flow(text, 1)
+    _refuse_huge(text, _next)
+    loader = loader_cls(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as e:
+            raise _marked(e, _next) from None
+        except yaml.YAMLError as e:
+            raise YamlProblem(1, f"invalid YAML: {e}") from None
+        if node is None:
+            return None, {}
+        try:
+            measure(node, _yaml_children)
+        except ShapeProblem as p:
+            raise YamlProblem(p.node.start_mark.line + 1, str(p)) from None
+        return _construct(loader, node, _next), _key_lines(node, _next)
+    finally:
+        loader.dispose()

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..markdown import yamlutil
-from .globs import matches_any
+from .globs import glob_problem, matches_any
 from ..markdown import normalize_heading
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -193,6 +193,8 @@ def _expand(items, words: dict, seen: tuple = ()) -> list:
             name = x[1:]
             if name in seen:
                 raise KeyError(f"word list {name!r} names itself")
+            if len(seen) >= MAX_EXTENDS:
+                raise ValueError(f"word lists name each other more than {MAX_EXTENDS} deep")
             out.extend(_expand(words[name], words, seen + (name,)))
         else:
             out.append(x)
@@ -259,15 +261,48 @@ def _read_contract(path: Path, display: str, problems: list[ContractProblem], sh
         for e in errors[:20]:
             where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
             problems.append(
-                ContractProblem(display, yamlutil.line_of(text, list(e.absolute_path)), f"{where}: {_short(e.message)}",
+                ContractProblem(display, yamlutil.line_of(text, list(e.absolute_path)), f"{where}: {_schema_message(e)}",
                                 "see schemas/contract.schema.json and the contract format docs")
             )
         return None
-    return _parse(raw, display)
+    c = _parse(raw, display)
+    c.paths = _valid_globs(c.paths, text, display, problems)
+    return c
+
+
+def _valid_globs(globs: list, text: str, display: str, problems: list[ContractProblem]) -> list:
+    """applies_to.paths without the globs glob_problem refuses (each one reported at its line)."""
+    out = []
+    for i, g in enumerate(globs):
+        problem = glob_problem(g)
+        if problem is None:
+            out.append(g)
+        else:
+            problems.append(ContractProblem(display, yamlutil.line_of(text, ["applies_to", "paths", i]),
+                                            f"applies_to/paths/{i}: {problem}", "fix the glob; this one selects no file"))
+    return out
+
+
+def _schema_message(e) -> str:
+    """The schema error without the file's text: jsonschema quotes the whole offending value (a file parsed
+    as one long string would be quoted whole); here a value is named by its first line, clipped."""
+    inst = e.instance
+    quoted = repr(inst)
+    if len(quoted) <= 40:
+        return _short(e.message)
+    if isinstance(inst, str):
+        first = inst.split("\n", 1)[0]
+        short = repr(first[:30]) + " (clipped)"
+    else:
+        short = f"a {type(inst).__name__} of {len(inst)} item(s)" if isinstance(inst, (dict, list)) else type(inst).__name__
+    return _short(e.message.replace(quoted, short))
 
 
 def _short(msg: str) -> str:
     return msg if len(msg) <= 200 else msg[:197] + "..."
+
+
+MAX_EXTENDS = 50
 
 
 def _resolve(name: str, raw_contracts: dict[str, Contract], resolved: dict[str, Contract], stack: list[str], problems) -> Contract | None:
@@ -279,6 +314,13 @@ def _resolve(name: str, raw_contracts: dict[str, Contract], resolved: dict[str, 
     if name in stack:
         cycle = " -> ".join(stack[stack.index(name):] + [name])
         problems.append(ContractProblem(c.file, yamlutil_line(c, "extends"), f"extends forms a cycle: {cycle}", "remove one extends"))
+        return None
+    if len(stack) >= MAX_EXTENDS:  # Python's recursion would end near 1,000; no real chain is this long
+        top = raw_contracts[stack[0]]
+        problems.append(ContractProblem(top.file, yamlutil_line(top, "extends"),
+                                        f"extends chain is longer than {MAX_EXTENDS} contracts ({' -> '.join(stack[:3])} -> ... -> {name})",
+                                        "flatten the chain: extend a shared base contract directly"))
+        resolved.update(dict.fromkeys(stack))  # every contract on the chain fails with it, reported once
         return None
     stack.append(name)
     sections: list[SectionSpec] = []
@@ -361,10 +403,10 @@ def load_contracts(user_dir: str | None = None, display_root: str | None = None)
             c.file = display
             c.path = str(path)
             raw[c.name] = c
-    resolved: dict[str, Contract] = {}
+    resolved: dict[str, Contract | None] = {}
     for name in sorted(raw):
         _resolve(name, raw, resolved, [], problems)
-    return ContractSet(resolved, problems)
+    return ContractSet({k: v for k, v in resolved.items() if v is not None}, problems)
 
 
 def yamlutil_line_from_text(path: Path, key: str) -> int:

@@ -6,6 +6,35 @@ import re
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info", "off")
+
+# What can break a line or a log: control characters (tab aside), line and paragraph separators,
+# and lone surrogates (a file name that is not UTF-8, as os.fsdecode gives it: b"\xff" -> "\udcff").
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape(m: re.Match) -> str:
+    c = m.group()
+    o = ord(c)
+    if c in _NAMED:
+        return _NAMED[c]
+    if 0xDC80 <= o <= 0xDCFF:  # surrogateescape: the original byte
+        return f"\\x{o - 0xDC00:02x}"
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, printable in any encoding: newlines, other control characters and the bytes of a
+    file name that is not UTF-8 become visible escapes (``\\n``, ``\\x1b``, ``\\xff``). Nothing else changes."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def safe(d: "Diagnostic") -> "Diagnostic":
+    """The diagnostic as every output shows it: path, message and hint one line each (see one_line)."""
+    p, m, h = one_line(d.path), one_line(d.message), one_line(d.hint)
+    if (p, m, h) == (d.path, d.message, d.hint):
+        return d
+    return Diagnostic(p, d.line, d.rule, m, h, d.severity, d.column, d.requirement, d.contract, d.waived, d.extra)
 _RANK = {"error": 0, "warning": 1, "info": 2, "off": 3}
 
 
@@ -32,27 +61,30 @@ class Diagnostic:
         return (self.path, self.line, self.column)
 
     def format(self) -> str:
-        loc = f"{self.path}:{self.line}" if self.line else self.path
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{loc}: {self.severity}: {self.rule}: {self.message}{hint}"
+        """One line (whatever the path, message or hint hold) that never starts with ``::``, a GitHub
+        workflow command."""
+        path = one_line(self.path)
+        loc = f"{path}:{self.line}" if self.line else path
+        hint = f" ({one_line(self.hint)})" if self.hint else ""
+        return f"{'./' if loc.startswith('::') else ''}{loc}: {self.severity}: {self.rule}: {one_line(self.message)}{hint}"
 
     def fingerprint(self) -> str:
         """Stable identity for baselines: path, rule, requirement and the message without what it says about
         neighbouring text (`expected before "X"`, what a root cause breaks elsewhere), so that fixing one gap
         does not change another's fingerprint. Survives line moves, not a change of the defect itself."""
-        return f"{self.path}|{self.rule}|{self.requirement or ''}|{stable_message(self.message)}"
+        return one_line(f"{self.path}|{self.rule}|{self.requirement or ''}|{stable_message(self.message)}")
 
     def to_json(self) -> dict:
         d = {
-            "path": self.path,
+            "path": one_line(self.path),
             "line": self.line,
             "column": self.column,
             "severity": self.severity,
             "rule": self.rule,
-            "message": self.message,
+            "message": one_line(self.message),
         }
         if self.hint:
-            d["hint"] = self.hint
+            d["hint"] = one_line(self.hint)
         if self.requirement:
             d["requirement"] = self.requirement
         if self.contract:

@@ -331,7 +331,7 @@ def parse_session(rel: str, doc: ScannedDoc, reg: Registry, id_pattern: str) -> 
                 for line, cells in rows:
                     named = False
                     for cell in cells:
-                        for fid in reg.cite_re.findall(_plain(cell)):
+                        for fid in (m.group() for m in reg.cite_re.finditer(_plain(cell))):
                             s.decisions.setdefault(fid, line)
                             named = True
                     if not named:

@@ -73,4 +73,4 @@ def ids_in_link_text(text: str, id_pattern: str) -> list[str]:
 
 
 def mentioned_ids(text: str, id_pattern: str) -> list[str]:
-    return _patterns(id_pattern)["mention"].findall(text)
+    return [m.group(1) for m in _patterns(id_pattern)["mention"].finditer(text)]  # (groups of id_pattern aside)

@@ -13,10 +13,10 @@ from ..model.findings import Finding, Session
 from .boxes import severity_of, status_of
 from .html import _href, e
 
-START = "<!-- reassign:card {} -->"
-END = "<!-- reassign:card-end {} -->"
-_START = re.compile(r"<!-- reassign:card (finding-[a-z0-9_-]+) -->")
-_END = re.compile(r"<!-- reassign:card-end (finding-[a-z0-9_-]+) -->")
+START = "<!-- reassign:card {} {} -->"
+END = "<!-- reassign:card-end {} {} -->"
+_START = re.compile(r"<!-- reassign:card (finding-[a-z0-9_-]+) ([0-9a-f]+) -->")
+_END = re.compile(r"<!-- reassign:card-end (finding-[a-z0-9_-]+) ([0-9a-f]+) -->")
 _FIELD_P = re.compile(r"<p><strong>[^<]{1,60}?</strong>.*?</p>", re.S)
 _FIELD_LINE = re.compile(r"^<strong>(?P<key>[^<]{1,60}?)\s*(?::\s*</strong>|</strong>\s*:)\s*(?P<value>.*)$", re.S)
 _FIELD_UL = re.compile(r"<ul>\n?((?:<li><strong>(?:(?!</?(?:li|ul|ol|p|div)\b).)*</li>\n?)+)</ul>", re.S)
@@ -30,23 +30,26 @@ STATUS_WORDS = {"open": "Open", "decided": "Decided", "possibly-decided": "Possi
 FeatureLink = Callable[[str], "tuple[str, str] | None"]
 
 
-def markers(f: Finding) -> tuple[str, str]:
-    """The comments markdown() puts before a finding's first line and after its last."""
-    return START.format(f.anchor), END.format(f.anchor)
+def markers(f: Finding, nonce: str) -> tuple[str, str]:
+    """The comments markdown() puts before a finding's first line and after its last. ``nonce`` is the
+    site's secret of pages.Pages: a marker typed into a doc lacks it and is never taken for one of ours."""
+    return START.format(f.anchor, nonce), END.format(f.anchor, nonce)
 
 
-def render_cards(html: str, session: Session, feature_link: FeatureLink) -> str:
-    """Wrap each marked finding in its card; markers whose pair was lost stay (invisible) comments.
-    One pass over the markers (a start without its end costs nothing more)."""
+def render_cards(html: str, session: Session, feature_link: FeatureLink, nonce: str) -> str:
+    """Wrap each marked finding in its card; markers whose pair was lost are left for pages' fill step,
+    which removes every ``reassign:`` comment. One pass over the markers (a start without its end costs
+    nothing more)."""
     if "<!-- reassign:card " not in html:
         return html
     by_anchor = {f.anchor: f for f in session.findings if not f.from_table}
     ends: dict[str, list[int]] = {}
     for m in _END.finditer(html):
-        ends.setdefault(m.group(1), []).append(m.start())
+        if m.group(2) == nonce:
+            ends.setdefault(m.group(1), []).append(m.start())
     out, pos = [], 0
     for m in _START.finditer(html):
-        if m.start() < pos:
+        if m.start() < pos or m.group(2) != nonce:
             continue
         f = by_anchor.get(m.group(1))
         end = next((i for i in ends.get(m.group(1), ()) if i > m.end()), None)

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .. import __version__
-from ..model.diagnostics import Diagnostic, at_least
+from ..model.diagnostics import Diagnostic, at_least, one_line, safe
 from ..rules import REGISTRY, Rule
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -32,6 +32,11 @@ def active(diags: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diags if d.severity != "off" and not d.waived]
 
 
+def shown(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics a format shows, each path, message and hint on one line (model.diagnostics.safe)."""
+    return [safe(d) for d in active(diags)]
+
+
 def fmt_text(diags, files_checked=None, **_kw) -> str:
     lines = [d.format() for d in active(diags)]
     s = summary(diags, files_checked)
@@ -47,10 +52,12 @@ def fmt_json(diags, files_checked=None, **_kw) -> str:
 
 
 def _gh_escape(s: str, prop: bool = False) -> str:
+    """The workflow-command escapes; then what is left that could break the line (other control
+    characters, the bytes of a non-UTF-8 file name) as visible escapes."""
     s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         s = s.replace(":", "%3A").replace(",", "%2C")
-    return s
+    return one_line(s)
 
 
 def _workspace_prefix(root: str | None) -> str:
@@ -125,7 +132,7 @@ def fmt_sarif(diags, files_checked=None, root: str | None = None, **_kw) -> str:
              for r in REGISTRY.values()]
     index = {r: i for i, r in enumerate(REGISTRY)}
     results = []
-    for d in active(diags):
+    for d in shown(diags):
         uri, relative = _uri(d.path)
         loc = {"uri": uri}
         if relative:
@@ -171,7 +178,7 @@ def _xa(text: str) -> str:
 def fmt_junit(diags, files_checked=None, **_kw) -> str:
     """JUnit XML: one testsuite per file, one testcase per diagnostic (warnings and errors fail)."""
     by_file: dict[str, list[Diagnostic]] = {}
-    for d in active(diags):
+    for d in shown(diags):
         by_file.setdefault(d.path, []).append(d)
     suites = []
     total = sum(len(v) for v in by_file.values())

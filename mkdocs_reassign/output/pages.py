@@ -19,6 +19,7 @@ rendered from; the keys are built in one place (the ``_key_*`` methods) and hang
 from __future__ import annotations
 
 import re
+import secrets
 from operator import attrgetter
 from dataclasses import fields as dataclass_fields
 
@@ -29,7 +30,9 @@ from ..cache import Cache
 from ..model.diagnostics import Diagnostic
 
 PLACEHOLDER = "<!-- reassign:{} -->"
-_PH_RE = re.compile(r"<!-- reassign:(attention-render|anchor ([A-Za-z0-9_-]+)) -->")
+# markdown()'s slots carry a per-site nonce: a slot typed into a doc (or left over) is dropped, never filled
+_PH_RE = re.compile(r"<!-- reassign:(attention-render|anchor|card-end|card)\b([^\x00]{0,300}?)-->")
+_ANCHOR = re.compile(r"[A-Za-z0-9_-]{1,200}")
 OVERVIEW_MARKER = "<!-- reassign:overview -->"
 # every field output shows: ``extra`` is engine bookkeeping (a dict, which the cache would compare by identity)
 _DIAG_FIELDS = attrgetter(*(f.name for f in dataclass_fields(Diagnostic) if f.name != "extra"))
@@ -48,6 +51,7 @@ class Pages:
     def __init__(self, opts, memo: bool):
         self.opts = opts
         self.memo = memo  # serve: keep rendered pieces across rebuilds
+        self._nonce = secrets.token_hex(8)  # in the slots markdown() leaves: a doc cannot forge one
         self.rep = None
         self.sessions: dict = {}  # rel -> Session (the first wins, as a scan would)
         self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
@@ -160,29 +164,32 @@ class Pages:
         def put(src_line, text):
             inserts.setdefault(max(src_line - 1 - offset, 0), []).append(text)
 
+        anchor = self._slot("anchor")
         for f in session.findings:
+            if not _ANCHOR.fullmatch(f.anchor):  # (an ID cell holding markup): no anchor rather than a broken slot
+                continue
             if not f.from_table:
-                start, end = cards.markers(f)
+                start, end = cards.markers(f, self._nonce)
                 put(f.line, start)
-                put(f.line, PLACEHOLDER.format("anchor " + f.anchor))
+                put(f.line, anchor.format(f.anchor))
                 put(f.end_line + 1, end)
             elif 0 <= f.line - 1 - offset < len(lines):  # a table row: anchor inside its ID cell
                 i = f.line - 1 - offset
-                lines[i] = re.sub(rf"(?<![\w-]){re.escape(f.id)}(?![\w-])",
-                                  lambda m: PLACEHOLDER.format("anchor " + f.anchor) + m.group(0), lines[i], count=1)
+                lines[i] = insert_outside_code(lines[i], f.id, anchor.format(f.anchor))
         if self.opts.attention_table:
+            slot = self._slot("attention-render")
             t = session.attention
             if t is not None and t.start:
                 a, b = t.start - 1 - offset, t.end - 1 - offset
                 if 0 <= a <= b < len(lines):
-                    lines[a : b + 1] = [PLACEHOLDER.format("attention-render")] + [""] * (b - a)
+                    lines[a : b + 1] = [slot] + [""] * (b - a)
             elif session.marker_line:
                 i = session.marker_line - 1 - offset
                 if 0 <= i < len(lines):
-                    lines[i] = lines[i].replace("<!-- reassign:attention -->", PLACEHOLDER.format("attention-render"))
+                    lines[i] = lines[i].replace("<!-- reassign:attention -->", slot)
             else:
                 h1 = session.doc.h1
-                put((h1.line + 1) if h1 else 1, "\n" + PLACEHOLDER.format("attention-render") + "\n")
+                put((h1.line + 1) if h1 else 1, "\n" + slot + "\n")
         out = []
         for i, line in enumerate([*lines, None]):  # (None: what goes after the last line)
             for text in inserts.get(i, ()):
@@ -193,6 +200,10 @@ class Pages:
             if line is not None:
                 out.append(line)
         return "\n".join(out)
+
+    def _slot(self, kind: str) -> str:
+        """A slot for _fill: ``<!-- reassign:anchor {} NONCE -->`` (format it with the anchor) or the attention one."""
+        return f"<!-- reassign:{kind} {{}} {self._nonce} -->" if kind == "anchor" else f"<!-- reassign:{kind} {self._nonce} -->"
 
     # ------------------------------------------------------------------ HTML
 
@@ -222,13 +233,13 @@ class Pages:
                 used = True
         # a feature page holds a marker only where its Markdown has one (known from its scan): no search of the page
         if session is not None or (rel in self._marked if fd is not None else _next_marker(html, 0) >= 0):
+            if session is not None:  # (first: the fill step below removes the markers cards leave)
+                html = cards.render_cards(html, session, self._feature_link(resolve), self._nonce)
             parts = self._fill(rel, session, html, page_url, resolve)
             if parts is not None:
                 pieces, pos = parts
                 html = html.replace(html[:pos], "".join(pieces), 1)
                 used = True
-            if session is not None:
-                html = cards.render_cards(html, session, self._feature_link(resolve))
         if fd is not None:
             places = self._gaps.get(rel) if not self.memo else ov.gap_places(fd, self._diags_of(rel))
             if places:  # the overview's cells link to these
@@ -286,10 +297,11 @@ class Pages:
         rep = self.rep
 
         def sub(m):
-            if m.group(2) is not None:
-                return render.finding_anchor(m.group(2).removeprefix("finding-").upper())
-            if session is None:  # an attention slot typed into a page that is no session
-                return ""
+            words = m.group(2).split()
+            if words[-1:] != [self._nonce] or session is None or m.group(1).startswith("card"):
+                return ""  # typed into a doc, on a page that is no session, or a card marker left unpaired
+            if m.group(1) == "anchor":
+                return render.finding_anchor(words[0].removeprefix("finding-").upper()) if len(words) == 2 else ""
             key = self._key_shown(session, page_url)
             table = self.cache.get("table", rel, key, _MISS)
             if table is _MISS:
@@ -434,6 +446,41 @@ def fill_placeholders(html: str, sub, overview) -> tuple[list[str], int] | None:
     if not out:
         return None
     return out, pos
+
+
+_BACKTICKS = re.compile(r"`+")
+_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+
+
+def _code_and_html(line: str) -> list[tuple[int, int]]:
+    """Spans of a line's code spans (a backtick run up to the next run of the same length) and inline HTML tags."""
+    spans = []
+    runs = list(_BACKTICKS.finditer(line))
+    k = 0
+    while k < len(runs):
+        n = len(runs[k].group())
+        close = next((j for j in range(k + 1, len(runs)) if len(runs[j].group()) == n), None)
+        if close is None:
+            k += 1
+            continue
+        spans.append((runs[k].start(), runs[close].end()))
+        k = close + 1
+    spans.extend((m.start(), m.end()) for m in _TAG.finditer(line) if not any(a <= m.start() < b for a, b in spans))
+    return spans
+
+
+def insert_outside_code(line: str, fid: str, text: str) -> str:
+    """``text`` before the first mention of ``fid`` in a table row, or, when that mention sits in a code span
+    or an HTML tag, before that span (inside it Markdown would show the text literally)."""
+    m = re.search(rf"(?<![\w-]){re.escape(fid)}(?![\w-])", line)
+    if m is None:
+        return line
+    at = m.start()
+    for a, b in _code_and_html(line) if ("`" in line or "<" in line) else ():
+        if a <= at < b:
+            at = a
+            break
+    return line[:at] + text + line[at:]
 
 
 def _next_marker(html: str, start: int) -> int:
