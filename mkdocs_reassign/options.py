@@ -165,7 +165,7 @@ def did_you_mean(name: str, known) -> str:
 # Files MkDocs (or this plugin) writes to site_dir whatever the docs: a site path option must not name one
 # (a docs page's output path is checked when the files are known: plugin.on_files).
 RESERVED_SITE_FILES = ("index.html", "404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json",
-                       "assets/mkdocs-reassign.css")
+                       "assets/mkdocs-reassign.css", "assets/mkdocs-reassign-overview.css", "assets/mkdocs-reassign-overview.js")
 
 
 def _check_site_path(name: str, value: str) -> None:

@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from . import options as core_options
 from .output import html as render
+from .output import overview as ov
 from .output.pages import PLACEHOLDER, Pages
 from . import engine
 from .cache import Cache
@@ -95,6 +96,12 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self.opts = opts
         if CSS_PATH not in config.extra_css:  # boxes, banner and tables are styled by one stylesheet for the site
             config.extra_css.append(CSS_PATH)
+        # the coverage map's own stylesheet and filter script (package data, no CDN; a page of the site's own
+        # may hold the overview marker, so they are there whether or not the plugin generates the page)
+        if ov.CSS_PATH not in config.extra_css:
+            config.extra_css.append(ov.CSS_PATH)
+        if ov.JS_PATH not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(ov.JS_PATH)
         self._url_style = config.use_directory_urls
         if opts.contracts_dir:  # serve: editing a contract rebuilds
             folder = os.path.join(root, opts.contracts_dir)
@@ -139,17 +146,21 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         for d in rep.active:
             msg = d.format()
             (log.info if d.severity == "info" else log.warning)(msg)
-        self._add_generated(files, config, PLACEHOLDER.format("overview") + "\n")
+        self._add_generated(files, config, PLACEHOLDER.format("overview"))
         self._report_clash = self._clash(files, config)
         if self._report_clash:
             log.warning(self._report_clash)
         return files
 
     def _add_generated(self, files, config, overview_body: str) -> None:
+        """The stylesheets, the overview's script and the overview page (a file of the user's at a path wins)."""
         if not files.get_file_from_path(CSS_PATH):
             files.append(File.generated(config, CSS_PATH, content=render.css()))
+        for path, name in ((ov.CSS_PATH, "overview.css"), (ov.JS_PATH, "overview.js")):
+            if not files.get_file_from_path(path):
+                files.append(File.generated(config, path, content=ov.asset(name)))
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
-            files.append(File.generated(config, self.opts.overview_page, content="# Feature overview\n\n" + overview_body))
+            files.append(File.generated(config, self.opts.overview_page, content=ov.PAGE.format(marker=overview_body)))
 
     def on_pre_page(self, page, config, files):
         """Right before MkDocs reads the page: a page edited since the check into something undecodable, or

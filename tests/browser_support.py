@@ -448,3 +448,41 @@ class MkdocsServe:
 
 class _PortTaken(Exception):
     """mkdocs serve lost the race for its port; retry with another one."""
+
+
+# --------------------------------------------------------------------------- #
+# Layout and colour probes (page.evaluate snippets)
+# --------------------------------------------------------------------------- #
+
+#: ``page.evaluate(OVERFLOW_JS, selector)``: the page's scroll and client widths, and every element matching
+#: ``selector`` whose right edge lies beyond the viewport (elements inside a scroll box of their own, one
+#: with ``overflow-x: auto|scroll``, are left out: they scroll inside it).
+OVERFLOW_JS = """(sel) => {
+  const W = document.documentElement.clientWidth;
+  const inScroller = el => { for (let n = el.parentElement; n; n = n.parentElement) {
+      const o = getComputedStyle(n).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+  const bad = [...document.querySelectorAll(sel)].filter(el => {
+      const r = el.getBoundingClientRect(); return r.width > 0 && r.right > W + 0.5 && !inScroller(el);
+  }).map(el => `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(el.getBoundingClientRect().right)}`);
+  return {scroll: document.documentElement.scrollWidth, client: W, bad: bad.slice(0, 10)};
+}"""
+
+#: ``page.evaluate(CONTRAST_JS, selector)``: for each element matching ``selector``, its text and the WCAG
+#: contrast ratio of its computed text colour against the background it is drawn on (the ancestors'
+#: computed backgrounds composited up to the first opaque one; the canvas is white if none is).
+CONTRAST_JS = """(sel) => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+      const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]));
+  const bgOf = el => { const layers = [];
+      for (let n = el; n; n = n.parentElement) { const c = parse(getComputedStyle(n).backgroundColor);
+          if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; } }
+      let out = [255, 255, 255]; for (let i = layers.length - 1; i >= 0; i--) out = over(layers[i], out); return out; };
+  const lum = rgb => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+      return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]); };
+  return [...document.querySelectorAll(sel)].map(el => {
+      const bg = bgOf(el), fg = over(parse(getComputedStyle(el).color), bg), a = lum(fg), b = lum(bg);
+      return {what: `${el.tagName.toLowerCase()}.${el.className || el.parentElement.className}`, text: el.textContent.trim().slice(0, 30),
+              ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+  });
+}"""

@@ -33,6 +33,7 @@ from mkdocs_reassign.model import features
 from mkdocs_reassign.model import findings
 
 from mkdocs_reassign.output import boxes, cards, html as render
+from mkdocs_reassign.output import overview
 from mkdocs_reassign.output.banner import banner as render_banner
 
 from mkdocs_reassign import waivers
@@ -231,7 +232,7 @@ def _tree(files):
         for fmt in report.FORMATS.values():
             fmt(rep.diagnostics, 5)
         report.report_data(rep)
-        render.overview(rep, lambda rel, frag: rel)
+        overview.overview(rep, lambda rel, frag: rel)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -242,11 +243,16 @@ test_core_on_any_tree_slow = slow(SLOW_N["tree"])(given(TREE)(_tree))
 
 # ---------------------------------------------------------------------- renderers escape
 
-OWN_TAGS = {"table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "p", "div", "ul", "li", "code", "span",
-            "details", "summary", "dl", "dt", "dd", "b", "h3"}
+OWN_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "a", "strong", "em", "p", "div", "ul", "li", "code", "span",
+            "details", "summary", "dl", "dt", "dd", "b", "h3",
+            "small", "label", "select", "option", "input"}  # the last: the overview's coverage map and its filters
 OWN_ATTRS = {"class", "href", "id", "title", "data-reassign", "data-rule", "data-feature", "data-search-exclude", "data-ready",
              "data-open", "data-status", "data-finding", "data-severity", "data-kind", "data-count", "data-group", "open",
-             "aria-hidden"}
+             "aria-hidden",
+             # the overview's coverage map
+             "data-area", "data-verdict", "data-key", "data-met", "data-total", "data-fcol",
+             "data-reassign-filter", "scope", "colspan", "tabindex", "role", "aria-label", "aria-describedby",
+             "aria-live", "hidden", "value", "type"}
 
 
 class _Structure(HTMLParser):
@@ -334,12 +340,21 @@ def _render(texts, decided):
 
     class Rep:
         features = {fd.rel: fd}
+        docs_prefix = "docs/"
+        by_path = {"docs/" + fd.rel: [Diagnostic("docs/" + fd.rel, 1, "required-topic", texts[2], texts[3], requirement=texts[1],
+                                                 waived=texts[4] if decided else None)]}
+        sessions = [session]
+        finding_registry = REG
 
         @staticmethod
         def findings_of(fid):
             return fs
 
-    html += render.overview(Rep(), resolve)
+    html += overview.overview(Rep(), resolve)
+    places = overview.gap_places(fd, Rep.by_path["docs/" + fd.rel])
+    placed = overview.place_gap_anchors('<h1 id="x">x</h1>', places, [("x", "x"), (texts[5], texts[6])])
+    assert placed.endswith('<h1 id="x">x</h1>') and placed.count('class="reassign-anchor reassign-gap"') == len(places) == 1, placed
+    html += placed.replace('<h1 id="x">x</h1>', "")
     assert_only_own_markup(html, texts)
 
 

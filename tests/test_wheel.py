@@ -41,6 +41,8 @@ def test_wheel_installs_and_loads_default_contracts(tmp_path):
         "mkdocs_reassign/schemas/contracts/visitor-reassignment.yaml",
         "mkdocs_reassign/plugin.py",
         "mkdocs_reassign/output/assets/reassign.css",  # the site's stylesheet, package data
+        "mkdocs_reassign/output/assets/overview.css",  # the overview's stylesheet and filter script (package data)
+        "mkdocs_reassign/output/assets/overview.js",
     ):
         assert required in names, f"{required} is not in {wheel.name}"
     assert not any(n.startswith(("tests/", "docs/")) for n in names), "tests or docs leaked into the wheel"
@@ -68,6 +70,8 @@ eps = {ep.name: ep.value for ep in entry_points(group='properdocs.plugins')}
 assert eps.get('reassign') == 'mkdocs_reassign.plugin:ReassignPlugin', eps
 from mkdocs_reassign.output.html import css
 assert '.reassign-card' in css() and '.reassign-box' in css(), css()[:200]
+from mkdocs_reassign.output.overview import asset
+assert '.reassign-ov' in asset('overview.css') and 'data-reassign-filter' in asset('overview.js')
 print('ok')
 """
     # run from tmp_path so the checkout (on sys.path via cwd) cannot shadow the installed package

@@ -25,6 +25,7 @@ from operator import attrgetter
 from dataclasses import fields as dataclass_fields
 
 from . import boxes, cards, html as render
+from . import overview as ov
 from .banner import banner as render_banner
 from ..cache import Cache
 from ..model.diagnostics import Diagnostic
@@ -42,7 +43,7 @@ _MISS = object()
 def _sig(fd) -> tuple:
     """Everything a feature's row, boxes and JSON entry show of the feature itself."""
     return (fd.id, fd.title, fd.contract.name if fd.contract else None, fd.confidence,
-            tuple((r.key, r.label, r.met) for r in fd.results))
+            tuple((r.key, r.label, r.met) for r in fd.results), ov.area_of(fd))
 
 
 class Pages:
@@ -66,6 +67,7 @@ class Pages:
         self._sessions_prev: tuple = ()
         self._feats_prev: dict = {}
         self._live: set[str] = set()  # feature and session pages the cache may hold pieces of
+        self._gaps: dict[str, tuple] = {}  # build: feature page -> where its gap anchors go (ov.gap_places)
         # The rendered pieces, per page (the docs-relative path) or for the site (path ""), each under its key:
         #   sig       feature  _sig(fd)                       key: fd
         #   boxes     feature  completion and findings boxes  key: _key_shown
@@ -113,6 +115,8 @@ class Pages:
                 self._page_diags[path[n:]] = shown
         if not self.memo:
             self._feats_prev = {}
+            # a build releases the docs' headings before rendering: note where each gap's anchor goes now
+            self._gaps = {rel: g for rel, fd in feats.items() if (g := ov.gap_places(fd, self._diags_of(rel)))}
             return
         cache = self.cache
         pub = env != self._env
@@ -237,6 +241,11 @@ class Pages:
                 pieces, pos = parts
                 html = html.replace(html[:pos], "".join(pieces), 1)
                 used = True
+        if fd is not None:
+            places = self._gaps.get(rel) if not self.memo else ov.gap_places(fd, self._diags_of(rel))
+            if places:  # the overview's cells link to these
+                html = ov.place_gap_anchors(html, places, toc())
+                used = True
         if not used:
             return html
         at = 0
@@ -247,6 +256,10 @@ class Pages:
         # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
         head = html[:at]
         return html.replace(head, banner + head + boxes, 1)
+
+    def _diags_of(self, rel: str) -> list:
+        """Every diagnostic of a page, waived ones included (the overview shows them as waived)."""
+        return self.rep.by_path.get(self.rep.docs_prefix + rel, [])
 
     def _feature_boxes(self, fd, resolve, toc) -> str:
         rep = self.rep
@@ -311,7 +324,7 @@ class Pages:
     def overview(self, page_url: str, resolve) -> str:
         rep = self.rep
         if not self.memo:
-            return render.overview(rep, resolve)
+            return ov.overview(rep, resolve)
         cache = self.cache
         key = self._key_overview(page_url)
         html = cache.get("overview", "", key, _MISS)
@@ -319,18 +332,20 @@ class Pages:
             return html
         order = cache.get("order", "", self.feat_n)
         if order is None:
-            feats = render.overview_order(rep.features.values())
-            order = cache.put("order", "", self.feat_n, (feats, render.overview_columns(feats)))
+            feats = ov.overview_order(rep.features.values())
+            order = cache.put("order", "", self.feat_n, (feats, ov.overview_columns(feats)))
         feats, columns = order
+        fcols = ov.finding_columns(rep)
         rows = []
         for fd in feats:
-            row_key = self._key_row(fd, page_url, columns)
+            diags = self._diags_of(fd.rel)
+            row_key = self._key_row(fd, page_url, columns, diags)
             row = cache.get("row", fd.rel, row_key, _MISS)
             if row is _MISS:
-                row = cache.put("row", fd.rel, row_key,
-                                render.overview_row(fd, rep.findings_of(fd.id) if fd.id else [], columns, resolve))
+                row = cache.put("row", fd.rel, row_key, ov.overview_row(fd, rep.findings_of(fd.id) if fd.id else [],
+                                                                         columns, resolve, diags, fcols))
             rows.append(row)
-        return cache.put("overview", "", key, render.overview_table(columns, rows))
+        return cache.put("overview", "", key, ov.overview_table(columns, rows, fcols))
 
     # ------------------------------------------------------------------ reassign-report.json
 
@@ -375,12 +390,15 @@ class Pages:
         """A banner: the page's object, the diagnostics it lists, and the headings it points into."""
         return (obj, tuple(map(_DIAG_FIELDS, diags)), tuple(pairs))
 
-    def _key_row(self, fd, page_url: str, columns: tuple) -> tuple:
-        """A feature's overview row: its feature, what it shows of others, the overview page, the columns."""
-        return (fd, self.pub_n, page_url, columns)
+    def _key_row(self, fd, page_url: str, columns: tuple, diags: list) -> tuple:
+        """A feature's overview row: its feature, what it shows of others (the finding columns among it), the
+        overview page, the columns, and which of its diagnostics are waived (a baseline changes that alone)."""
+        return (fd, self.pub_n, page_url, columns, tuple((d.requirement, d.line, d.severity, bool(d.waived)) for d in diags))
 
     def _key_overview(self, page_url: str) -> tuple:
-        return (self.pub_n, self.feat_n, page_url)
+        """The whole overview: its rows' keys, by way of the counters and the requirements' diagnostics."""
+        return (self.pub_n, self.feat_n, page_url,
+                tuple((d.path, d.requirement, d.line, d.severity, bool(d.waived)) for d in self.rep.diagnostics if d.requirement))
 
     def _key_entry(self, rel: str, fd) -> tuple:
         """A feature's report entry: what it shows of others and of the feature itself (its sig)."""
