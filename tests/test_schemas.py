@@ -62,7 +62,7 @@ def test_defaults_and_the_repos_own_config_pass():
     assert _errors("options", _config(None)) == []
     assert _errors("options", _config({o.name: o.default for o in options.DECLARATION})) == []
     assert _errors("options", {"plugins": {"search": {}, "reassign": {"banner": "always"}}}) == []
-    assert _errors("options", _read_config(str(REPO / "mkdocs.yml"))) == []
+    assert _errors("options", _read_config(str(REPO / "mkdocs.yml"))[0]) == []
 
 
 @pytest.mark.parametrize("opt", options.DECLARATION, ids=lambda o: o.name)
@@ -176,7 +176,7 @@ def test_the_vs_code_setup_of_the_editors_page_works(tmp_path):
         assert path.is_file(), f"settings.json maps {target}, which the page's commands do not write"
         assert json.loads(path.read_text(encoding="utf-8"))["$id"].startswith(jsonschemas.ID_BASE)
     by_glob = {g: json.loads((tmp_path / t).read_text(encoding="utf-8")) for t, gs in mapped.items() for g in gs}
-    assert Draft202012Validator(by_glob["mkdocs.yml"]).is_valid(_read_config(str(REPO / "mkdocs.yml")))
+    assert Draft202012Validator(by_glob["mkdocs.yml"]).is_valid(_read_config(str(REPO / "mkdocs.yml"))[0])
     assert not Draft202012Validator(by_glob["mkdocs.yml"]).is_valid(_config({"banners": "serve"}))
     raw, _ = yamlutil.load((schemas_dir() / "contracts" / "feature-doc.yaml").read_text(encoding="utf-8"))
     assert Draft202012Validator(by_glob["contracts/*.yaml"]).is_valid(raw)

@@ -157,6 +157,8 @@ def scaffold(project, rep, fid: str, name: str, area: str, contract_name: str | 
         raise UsageError(f"{fid} is already declared by {rep.docs_prefix}{rep.registry[fid]}")
     if not name.strip() or any(ch in name for ch in "\r\n\t\x00") or name != name.strip():
         raise UsageError(f"feature name {name!r}: give one line of text without leading or trailing spaces")
+    if any("\udc80" <= ch <= "\udcff" for ch in name):  # bytes the command line could not decode
+        raise UsageError("the feature name is not valid UTF-8: give it as UTF-8 text; nothing was created")
     name = printable(name)
     if not name.strip():
         raise UsageError("the feature name holds only control characters")
