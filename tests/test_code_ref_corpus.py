@@ -18,7 +18,7 @@ from test_code_refs_corpus import DOCS, MOVED_AT_88B7E7B, MOVED_AT_C342276, SRC_
 pytestmark = pytest.mark.corpus
 
 MOVED = re.compile(r"^docs/(?P<doc>\S+\.md):(?P<line>\d+): error: code-ref: (?P<sym>.+?) is defined at \S+:\d+, "
-                   r"cited (?P<cited>[\d-]+): the code moved \d+ lines? (?:up|down) \(cite (?P<new>[\d-]+) ")
+                   r"cited (?P<cited>[\d-]+): the code moved \d+ lines? (?:up|down) \(cite (?P<new>[\d-]+)[ ;]")
 
 
 def _config(tmp_path: Path, docs: Path, src: Path) -> Path:
