@@ -57,6 +57,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._key = None
         self._baseline_stamp = None
         self._rel_urls: dict[tuple[str, str], str] = {}  # serve: (url, page url) -> get_relative_url()
+        self._read_keys: dict = {}  # page -> the stat key of the check's clean read of it (on_files, on_pre_page)
         self._report_clash: str | None = None  # report_file names a file MkDocs writes (on_files): not written
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
@@ -140,6 +141,13 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                                 "with the next build that checks.\n")  # serve: the overview URL never 404s
             return files
         self.report = rep
+        # the stat key of each page the check read cleanly: on_pre_page compares it (a build clears the cache below)
+        read_keys = {}
+        for f in docs:
+            e = self.cache.entry("read", f.src_uri)
+            if e is not None and not e[1].error:
+                read_keys[f.src_uri] = e[0]
+        self._read_keys = read_keys
         if not self.serving:
             release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self._banner_on())
         settle_files(files, docs, rep, self.dirty, self.pages)
@@ -174,9 +182,9 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         from .sources import read_key, read_source
 
         path = os.path.join(f.src_dir, f.src_uri)
-        entry = self.cache.entry("read", f.src_uri)
+        key = self._read_keys.get(f.src_uri)
         try:
-            if entry is not None and entry[0] == read_key(os.stat(path)) and not entry[1].error:
+            if key is not None and key == read_key(os.stat(path)):
                 return page
         except OSError:
             pass
