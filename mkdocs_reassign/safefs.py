@@ -111,3 +111,10 @@ def _kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "not a file"
+
+
+def stat_key(st: os.stat_result) -> tuple:
+    """What a rebuild compares to know a file is unchanged: its inode, device, mtime, ctime and size. ``cp -p``
+    and ``rsync -t`` keep mtime and size but not ctime (set by the kernel on every write) nor, for rsync, the
+    inode. One key for docs, contracts and cited source files."""
+    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns, st.st_size)

@@ -34,7 +34,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..safefs import read_regular
+from ..safefs import read_regular, stat_key
 
 __all__ = ["Definition", "FileSymbols", "SymbolTable", "CodeParserMissing", "INSTALL_HINT", "language_for"]
 
@@ -182,7 +182,7 @@ class SymbolTable:
         p = Path(path)
         st = p.stat()
         key = str(p)
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)  # cp -p keeps mtime and size, not ctime
+        stamp = stat_key(st)
         hit = self._by_path.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]

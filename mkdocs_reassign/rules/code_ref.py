@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 
 from ..model.diagnostics import Diagnostic
+from ..safefs import stat_key
 from . import Rule
 
 RULE = Rule("code-ref", ("site",), "error",
@@ -191,7 +192,6 @@ def _note(rel: str, per_path, first, sha: str, fr) -> Diagnostic | None:
 
 def _mtime(path: str) -> int:
     try:
-        st = os.stat(path)
-        return hash((st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size))  # cp -p keeps mtime and size, not ctime
+        return hash(stat_key(os.stat(path)))
     except OSError:
         return -1
