@@ -143,8 +143,12 @@ def place_gap_anchors(html: str, places, toc: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
+_TAGS = re.compile(r"<[^<>]+>")  # not <[^>]+>: that rescans the rest of a heading from every unclosed "<"
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def plain(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", re.sub(r"<[^>]+>", "", text).lower())
+    return _NOT_ALNUM.sub("", _TAGS.sub("", text).lower())
 
 
 # ------------------------------------------------------------------ order and columns
