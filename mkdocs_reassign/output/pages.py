@@ -73,6 +73,7 @@ class Pages:
         #   boxes     feature  completion and findings boxes  key: _key_shown
         #   table     session  attention table                key: _key_shown
         #   banner    page     diagnostics banner             key: _key_banner
+        #   gaps      feature  where its gap anchors go        key: _key_gaps
         #   row       feature  its overview row               key: _key_row
         #   entry     feature  its report entry (JSON text)   key: _key_entry
         #   order     ""       (features sorted, columns)     key: feat_n
@@ -242,7 +243,7 @@ class Pages:
                 html = html.replace(html[:pos], "".join(pieces), 1)
                 used = True
         if fd is not None:
-            places = self._gaps.get(rel) if not self.memo else ov.gap_places(fd, self._diags_of(rel))
+            places = self._gaps.get(rel) if not self.memo else self._gap_places(fd)
             if places:  # the overview's cells link to these
                 html = ov.place_gap_anchors(html, places, toc())
                 used = True
@@ -256,6 +257,15 @@ class Pages:
         # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
         head = html[:at]
         return html.replace(head, banner + head + boxes, 1)
+
+    def _gap_places(self, fd) -> tuple:
+        """Serve: ov.gap_places of a feature, kept while its doc and its diagnostics' verdict fields are the same."""
+        diags = self._diags_of(fd.rel)
+        key = self._key_gaps(fd, diags)
+        places = self.cache.get("gaps", fd.rel, key, _MISS)
+        if places is _MISS:
+            places = self.cache.put("gaps", fd.rel, key, ov.gap_places(fd, diags))
+        return places
 
     def _diags_of(self, rel: str) -> list:
         """Every diagnostic of a page, waived ones included (the overview shows them as waived)."""
@@ -389,6 +399,11 @@ class Pages:
     def _key_banner(self, obj, diags: list, pairs: list) -> tuple:
         """A banner: the page's object, the diagnostics it lists, and the headings it points into."""
         return (obj, tuple(map(_DIAG_FIELDS, diags)), tuple(pairs))
+
+    def _key_gaps(self, fd, diags: list) -> tuple:
+        """Where a feature's gap anchors go: its feature (its headings and results) and what ov.verdicts reads
+        of its diagnostics."""
+        return (fd, tuple((d.requirement, d.rule, d.line, d.severity, bool(d.waived)) for d in diags))
 
     def _key_row(self, fd, page_url: str, columns: tuple, diags: list) -> tuple:
         """A feature's overview row: its feature, what it shows of others (the finding columns among it), the
