@@ -38,6 +38,46 @@ class _OneLine(logging.Filter):
 
 if not any(isinstance(f, _OneLine) for f in log.logger.filters):
     log.logger.addFilter(_OneLine())
+
+
+class _MuteFailedRead(logging.Filter):
+    """While _GuardedRead tries MkDocs' own read, MkDocs' error line for a page it cannot read ("File not found",
+    "Encoding error reading file") is held back: the plugin reports that page as a read-error instead."""
+
+    on = False
+
+    def filter(self, record):
+        return not (_MuteFailedRead.on and isinstance(record.msg, str)
+                    and record.msg.startswith(("File not found: ", "Encoding error reading file: ")))
+
+
+for _name in ("mkdocs.structure.pages", "properdocs.structure.pages"):  # where Page.read_source logs them
+    _pages_log = logging.getLogger(_name)
+    if not any(isinstance(f, _MuteFailedRead) for f in _pages_log.filters):
+        _pages_log.addFilter(_MuteFailedRead())
+
+
+class _GuardedRead:
+    """A page's ``read_source`` (set on the page in on_pre_page): MkDocs' own, and when that fails with the
+    errors of a file edited or deleted mid-build, the plugin's read-error and a note instead."""
+
+    __slots__ = ("plugin", "page", "read")
+
+    def __init__(self, plugin, page, read):
+        self.plugin, self.page, self.read = plugin, page, read
+
+    def __call__(self, config):
+        _MuteFailedRead.on = True
+        try:
+            return self.read(config)
+        except (OSError, ValueError):
+            pass
+        finally:
+            _MuteFailedRead.on = False
+        self.plugin._read_failed(self.page)  # a note in place of the page, unless it is readable again
+        return self.read(config)  # of the note, or of the file as it is now (then MkDocs' own errors)
+
+
 CSS_PATH = "assets/mkdocs-reassign.css"
 
 
@@ -57,7 +97,6 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._key = None
         self._baseline_stamp = None
         self._rel_urls: dict[tuple[str, str], str] = {}  # serve: (url, page url) -> get_relative_url()
-        self._read_keys: dict = {}  # page -> the stat key of the check's clean read of it (on_files, on_pre_page)
         self._report_clash: str | None = None  # report_file names a file MkDocs writes (on_files): not written
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
@@ -141,13 +180,6 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                                 "with the next build that checks.\n")  # serve: the overview URL never 404s
             return files
         self.report = rep
-        # the stat key of each page the check read cleanly: on_pre_page compares it (a build clears the cache below)
-        read_keys = {}
-        for f in docs:
-            e = self.cache.entry("read", f.src_uri)
-            if e is not None and not e[1].error:
-                read_keys[f.src_uri] = e[0]
-        self._read_keys = read_keys
         if not self.serving:
             release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self._banner_on())
         settle_files(files, docs, rep, self.dirty, self.pages)
@@ -171,33 +203,31 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             files.append(File.generated(config, self.opts.overview_page, content=ov.PAGE.format(marker=overview_body)))
 
     def on_pre_page(self, page, config, files):
-        """Right before MkDocs reads the page: a page edited since the check into something undecodable, or
-        deleted, is a read-error for that page on this rebuild (the page shows a note), never MkDocs'
-        UnicodeDecodeError or FileNotFoundError stopping the build; the watcher's next rebuild shows it again.
-        (Not on_page_read_source: MkDocs takes one such handler per site and warns, failing --strict, when a
-        second plugin registers one.) A page whose stat key is the one the check read costs one stat."""
+        """MkDocs reads the page next: a page edited since the check into something undecodable, or deleted, must be
+        a read-error for that page on this rebuild (the page shows a note), never MkDocs' UnicodeDecodeError or
+        FileNotFoundError stopping the build; the watcher's next rebuild shows it again. So the page's own
+        ``read_source`` is wrapped (_GuardedRead): nothing is read or stat'ed twice, and there is no window
+        between a look at the file and MkDocs' read. (Not on_page_read_source: MkDocs takes one such handler
+        per site and warns, failing --strict, when a second plugin registers one.)"""
         f = page.file
-        if f.generated_by is not None or not f.src_dir or self.project is None:
-            return page
-        from .sources import read_key, read_source
+        if f.generated_by is None and f.src_dir and self.project is not None and "read_source" not in vars(page):
+            page.read_source = _GuardedRead(self, page, page.read_source)
+        return page
 
-        path = os.path.join(f.src_dir, f.src_uri)
-        key = self._read_keys.get(f.src_uri)
-        try:
-            if key is not None and key == read_key(os.stat(path)):
-                return page
-        except OSError:
-            pass
-        src = read_source(path, f.src_uri, self.project.docs_dir)
+    def _read_failed(self, page) -> None:
+        """The page could not be read: if it still cannot, log a read-error and give it a note to show."""
+        from .sources import read_source
+
+        f = page.file
+        src = read_source(os.path.join(f.src_dir, f.src_uri), f.src_uri, self.project.docs_dir)
         if src.error is None:
-            return page  # changed, but MkDocs can read it: the next rebuild checks it
+            return  # readable again (a second save): MkDocs reads it as usual
         import html
 
         log.warning(Diagnostic(self.project.docs_prefix + f.src_uri, src.error_line, "read-error", src.error[0],
                                "it changed after this rebuild checked it; the page shows a note until the next rebuild").format())
         f.content_string = (f"# This page could not be read\n\n{html.escape(one_line(f.src_uri))}: {html.escape(src.error[0])}. "
                             "It changed while the site was being built; the next rebuild shows it again.\n")
-        return page
 
     def _clash(self, files, config) -> str | None:
         """The report_file option names a file MkDocs writes to site_dir (a page, a theme file): say so; not written."""

@@ -202,20 +202,29 @@ def on_files(files, config):
 '''
 
 
+# the same edit made in on_pre_page after the plugin's own on_pre_page: right before MkDocs reads the page
+HOOK_PRE_PAGE = HOOK.replace("def on_files(files, config):", "def on_pre_page(page, config, files):\n    if page.file.src_uri != {rel!r}:\n        return page").replace(
+    "    return files\n", "    return page\n")
+
+
+@pytest.mark.parametrize("when", ["on_files", "on_pre_page"])
 @pytest.mark.parametrize("mode", ["undecodable", "deleted", "half-written"])
-def test_a_page_changed_after_the_check_is_a_read_error_not_a_crash(tmp_path, mode):
+def test_a_page_changed_after_the_check_is_a_read_error_not_a_crash(tmp_path, mode, when):
     """The window between the check (on_files) and MkDocs reading the page: a real MkDocs hook edits the page
-    inside it. Before, MkDocs died with its own UnicodeDecodeError / FileNotFoundError traceback."""
+    inside it, in on_files after the check or in on_pre_page after the plugin's. Before, MkDocs died with its own
+    UnicodeDecodeError / FileNotFoundError traceback (and when the edit came after the plugin's on_pre_page,
+    also after the stat guard of issue 16: the page's read itself is guarded now)."""
     from test_hostile import mkdocs_build
 
     project = copy_project(tmp_path / "project")
     rel = P4_SRC[len("docs/"):]
-    (project / "hook.py").write_text(HOOK.format(rel=rel, mode=mode), encoding="utf-8")
+    (project / "hook.py").write_text((HOOK if when == "on_files" else HOOK_PRE_PAGE).format(rel=rel, mode=mode), encoding="utf-8")
     cfg = project / "mkdocs.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
     r = mkdocs_build(project)
     out = r.stdout + r.stderr
     assert r.returncode == 0 and "Traceback" not in out and "internal error" not in out, out[-4000:]
+    assert "Encoding error reading file" not in out and "File not found" not in out, out[-4000:]  # MkDocs' own lines
     if mode != "half-written":  # a shorter page is still a page
         assert sum(f"{P4_SRC}" in ln and "read-error" in ln for ln in out.splitlines()) == 1, out[-4000:]
         assert "This page could not be read" in (tmp_path / "site" / P4_PAGE).read_text(encoding="utf-8")
