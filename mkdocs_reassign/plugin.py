@@ -202,17 +202,28 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.opts.overview_page and not files.get_file_from_path(self.opts.overview_page):
             files.append(File.generated(config, self.opts.overview_page, content=ov.PAGE.format(marker=overview_body)))
 
-    def on_pre_page(self, page, config, files):
-        """MkDocs reads the page next: a page edited since the check into something undecodable, or deleted, must be
-        a read-error for that page on this rebuild (the page shows a note), never MkDocs' UnicodeDecodeError or
-        FileNotFoundError stopping the build; the watcher's next rebuild shows it again. So the page's own
-        ``read_source`` is wrapped (_GuardedRead): nothing is read or stat'ed twice, and there is no window
-        between a look at the file and MkDocs' read. (Not on_page_read_source: MkDocs takes one such handler
-        per site and warns, failing --strict, when a second plugin registers one.)"""
-        f = page.file
-        if f.generated_by is None and f.src_dir and self.project is not None and "read_source" not in vars(page):
-            page.read_source = _GuardedRead(self, page, page.read_source)
-        return page
+    @event_priority(-100)  # after plugins that add pages to the navigation
+    def on_nav(self, nav, config, files):
+        """MkDocs reads each page after on_pre_page: a page edited since the check into something undecodable, or
+        deleted, must be a read-error for that page on this rebuild (the page shows a note), never MkDocs'
+        UnicodeDecodeError or FileNotFoundError stopping the build; the watcher's next rebuild shows it again.
+        So each page's own ``read_source`` is wrapped (_GuardedRead), here in one loop: nothing is read or
+        stat'ed twice, and there is no window between a look at the file and MkDocs' read. (Not
+        on_page_read_source: MkDocs takes one such handler per site and warns, failing --strict, when a second
+        plugin registers one.)"""
+        if self.project is None:
+            return nav
+        enabled = gc.isenabled()  # a wrapper per page: a collection of MkDocs' heap falling due waits for MkDocs
+        gc.disable()  # (inline, as in on_page_content)
+        try:
+            for f in files.documentation_pages():
+                page = f.page
+                if page is not None and f.generated_by is None and f.src_dir and "read_source" not in vars(page):
+                    page.read_source = _GuardedRead(self, page, page.read_source)
+        finally:
+            if enabled:
+                gc.enable()
+        return nav
 
     def _read_failed(self, page) -> None:
         """The page could not be read: if it still cannot, log a read-error and give it a note to show."""

@@ -67,7 +67,7 @@ class Pages:
         self._sessions_prev: tuple = ()
         self._feats_prev: dict = {}
         self._live: set[str] = set()  # feature and session pages the cache may hold pieces of
-        self._gaps: dict[str, tuple] = {}  # build: feature page -> where its gap anchors go (ov.gap_places)
+        self._gaps: dict[str, tuple] = {}  # feature page -> where its gap anchors go (ov.gap_places), from update()
         # The rendered pieces, per page (the docs-relative path) or for the site (path ""), each under its key:
         #   sig       feature  _sig(fd)                       key: fd
         #   boxes     feature  completion and findings boxes  key: _key_shown
@@ -149,6 +149,13 @@ class Pages:
         if feat:
             self.feat_n += 1
         self._feats_prev = dict(feats)
+        # where each feature's gap anchors go, decided here in one loop (per page, each look is a cold one)
+        gaps = {}
+        for rel, fd in feats.items():
+            places = self._gap_places(fd)
+            if places:
+                gaps[rel] = places
+        self._gaps = gaps
 
     # ------------------------------------------------------------------ Markdown (session pages only)
 
@@ -243,7 +250,7 @@ class Pages:
                 html = html.replace(html[:pos], "".join(pieces), 1)
                 used = True
         if fd is not None:
-            places = self._gaps.get(rel) if not self.memo else self._gap_places(fd)
+            places = self._gaps.get(rel)
             if places:  # the overview's cells link to these
                 html = ov.place_gap_anchors(html, places, toc())
                 used = True
