@@ -97,6 +97,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._key = None
         self._baseline_stamp = None
         self._rel_urls: dict[tuple[str, str], str] = {}  # serve: (url, page url) -> get_relative_url()
+        self._files = None  # the site's files, for links from the boxes placed in on_post_page
         self._report_clash: str | None = None  # report_file names a file MkDocs writes (on_files): not written
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
@@ -268,16 +269,36 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     def on_page_content(self, html, page, config, files):
         if self.report is None:
             return html
+        self._files = files
         # nothing here makes a cycle; a collection of MkDocs' heap waits for MkDocs' next allocation (paused
         # inline, not with no_gc(): a context manager's exit allocates after enabling, so a collection due ran here)
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self.pages.content(page.file.src_uri, html, page.url, Resolver(page, files, self._rel_urls if self.serving else {}),
-                                      lambda: toc(page), self._banner_on())
+            return self.pages.content(page.file.src_uri, html, lambda: toc(page), self._banner_on(),
+                                      Resolver(page, files, self._rel_urls if self.serving else {}), page.url)
         except Exception as err:
             log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
             return html
+        finally:
+            if enabled:
+                gc.enable()
+
+    @event_priority(100)  # before plugins that reshape the finished page (minifiers drop comments)
+    def on_post_page(self, output, page, config):
+        """The banner and the boxes go into the finished page, where on_page_content left their markers: the
+        search plugin, which indexes the content in between, never parses their HTML."""
+        if self.report is None or self._files is None:
+            return output
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self.pages.post_page(page.file.src_uri, output, page.url,
+                                        Resolver(page, self._files, self._rel_urls if self.serving else {}),
+                                        lambda: toc(page), self._banner_on())
+        except Exception as err:
+            log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
+            return output
         finally:
             if enabled:
                 gc.enable()

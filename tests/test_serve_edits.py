@@ -246,3 +246,32 @@ def test_another_plugins_page_read_source_still_works_under_strict(tmp_path):
     out = r.stdout + r.stderr
     assert "Multiple 'on_page_read_source'" not in out, out[-3000:]
     assert "read by another plugin" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_path):
+    """The banner and the boxes are placed in the finished page (on_post_page): a plugin reading page.content
+    after on_page_content (Material's search indexer, at about 1 ms a page for the boxes' HTML) sees only
+    the plugin's markers, never the boxes; the written page has the boxes and no marker."""
+    from test_hostile import mkdocs_build
+
+    project = copy_project(tmp_path / "project")
+    (project / "hook.py").write_text(
+        "import json, os\n"
+        "SEEN = {}\n"
+        "def on_page_context(context, page, config, nav):\n"
+        "    SEEN[page.file.src_uri] = ('reassign-boxes' in page.content, 'reassign:boxes-here' in page.content)\n"
+        "    return context\n"
+        "def on_post_build(config):\n"
+        "    open(os.path.join(config.config_file_path + '.seen.json'), 'w').write(json.dumps(SEEN))\n", encoding="utf-8")
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
+    r = mkdocs_build(project)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    import json
+
+    seen = json.loads((project / "mkdocs.yml.seen.json").read_text(encoding="utf-8"))
+    rel = P4_SRC[len("docs/"):]
+    assert seen[rel] == [False, True]  # the content holds the marker, not the boxes
+    html = (tmp_path / "site" / P4_PAGE).read_text(encoding="utf-8")
+    assert 'class="reassign-boxes"' in html and "reassign:boxes-here" not in html and "reassign:banner-here" not in html
+    assert html.index("</h1>") < html.index('class="reassign-boxes"')  # right under the H1, as before

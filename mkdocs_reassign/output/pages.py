@@ -47,12 +47,15 @@ def _sig(fd) -> tuple:
 
 
 class Pages:
-    """Per site: call update() once per build after the check, then markdown()/content() per page."""
+    """Per site: call update() once per build after the check, then markdown(), content() and post_page()
+    per page."""
 
     def __init__(self, opts, memo: bool):
         self.opts = opts
         self.memo = memo  # serve: keep rendered pieces across rebuilds
         self._nonce = secrets.token_hex(8)  # in the slots markdown() leaves: a doc cannot forge one
+        self._banner_mark = f"<!-- reassign:banner-here {self._nonce} -->"  # content() -> post_page()
+        self._boxes_mark = f"<!-- reassign:boxes-here {self._nonce} -->"
         self.rep = None
         self.sessions: dict = {}  # rel -> Session (the first wins, as a scan would)
         self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
@@ -216,30 +219,16 @@ class Pages:
 
     # ------------------------------------------------------------------ HTML
 
-    def content(self, rel: str, html: str, page_url: str, resolve, toc, banner_on: bool) -> str:
-        """The page's HTML with what the plugin adds. ``resolve(target_rel, fragment)`` gives an href from
-        this page; ``toc()`` gives its (title, anchor id) pairs in document order."""
+    def content(self, rel: str, html: str, toc, banner_on: bool, resolve=None, page_url: str = "") -> str:
+        """The page's content HTML with what goes into it: the attention table, finding anchors and cards of a
+        session page, the overview map, gap anchors; and a marker where the banner (the content's start) and
+        the boxes (after its H1) go, which post_page() replaces in the finished page. (Placed there, they
+        are not parsed again by the search plugin's indexer, which skips them anyway: about 1 ms a page
+        for their HTML with Material.) ``resolve(target_rel, fragment)`` gives an href from this page;
+        ``toc()`` gives its (title, anchor id) pairs in document order."""
         rep = self.rep
         fd = rep.features.get(rel)
         session = self.sessions.get(rel) if fd is None else None
-        used = False
-        boxes = ""
-        if fd is not None and self._boxes_on:
-            key = self._key_shown(fd, page_url)
-            boxes = self.cache.get("boxes", rel, key, _MISS)
-            if boxes is _MISS:
-                boxes = self._feature_boxes(fd, resolve, toc)
-                if self.memo:
-                    self.cache.put("boxes", rel, key, boxes)
-            used = True
-        banner = ""
-        if banner_on and (fd is not None or session is not None):
-            diags = self._page_diags.get(rel)
-            if fd is not None and self.site_wide:
-                diags = (diags or []) + self.site_wide
-            if diags:
-                banner = self._banner(rel, fd or session, diags, toc)
-                used = True
         # a feature page holds a marker only where its Markdown has one (known from its scan): no search of the page
         if session is not None or (rel in self._marked if fd is not None else _next_marker(html, 0) >= 0):
             if session is not None:  # (first: the fill step below removes the markers cards leave)
@@ -248,13 +237,13 @@ class Pages:
             if parts is not None:
                 pieces, pos = parts
                 html = html.replace(html[:pos], "".join(pieces), 1)
-                used = True
         if fd is not None:
             places = self._gaps.get(rel)
             if places:  # the overview's cells link to these
                 html = ov.place_gap_anchors(html, places, toc())
-                used = True
-        if not used:
+        boxes = fd is not None and self._boxes_on
+        banner = banner_on and (fd is not None or session is not None) and self._banner_diags(rel, fd) is not None
+        if not (boxes or banner):
             return html
         at = 0
         if boxes and rel in self._with_h1:  # the boxes go right under the page's H1
@@ -263,7 +252,45 @@ class Pages:
         # the H1 is near the top: replacing the short head copies the long rest of the page once (a slice and a
         # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
         head = html[:at]
-        return html.replace(head, banner + head + boxes, 1)
+        return html.replace(head, (self._banner_mark if banner else "") + head + (self._boxes_mark if boxes else ""), 1)
+
+    def post_page(self, rel: str, output: str, page_url: str, resolve, toc, banner_on: bool) -> str:
+        """The finished page with the banner and the boxes in place of the markers content() left."""
+        b = output.find(self._banner_mark) if banner_on else -1
+        x = output.find(self._boxes_mark) if self._boxes_on else -1
+        if b < 0 and x < 0:
+            return output
+        rep = self.rep
+        fd = rep.features.get(rel)
+        session = self.sessions.get(rel) if fd is None else None
+        banner = ""
+        if b >= 0:
+            diags = self._banner_diags(rel, fd)
+            if diags and (fd is not None or session is not None):
+                banner = self._banner(rel, fd or session, diags, toc)
+        boxes = ""
+        if x >= 0 and fd is not None:
+            key = self._key_shown(fd, page_url)
+            boxes = self.cache.get("boxes", rel, key, _MISS)
+            if boxes is _MISS:
+                boxes = self._feature_boxes(fd, resolve, toc)
+                if self.memo:
+                    self.cache.put("boxes", rel, key, boxes)
+        cuts = sorted([(i, len(mark), text) for i, mark, text in ((b, self._banner_mark, banner), (x, self._boxes_mark, boxes)) if i >= 0])
+        out, prev = [], 0
+        for i, n, text in cuts:
+            out.append(output[prev:i])
+            out.append(text)
+            prev = i + n
+        out.append(output[prev:])
+        return "".join(out)
+
+    def _banner_diags(self, rel: str, fd) -> list | None:
+        """What a page's banner lists (the site-wide contract problems too on a feature page), or None."""
+        diags = self._page_diags.get(rel)
+        if fd is not None and self.site_wide:
+            diags = (diags or []) + self.site_wide
+        return diags or None
 
     def _gap_places(self, fd) -> tuple:
         """Serve: ov.gap_places of a feature, kept while its doc and its diagnostics' verdict fields are the same."""
