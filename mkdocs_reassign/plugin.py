@@ -295,7 +295,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         try:
             return self.pages.post_page(page.file.src_uri, output, page.url,
                                         Resolver(page, self._files, self._rel_urls if self.serving else {}),
-                                        lambda: toc(page), self._banner_on())
+                                        lambda: toc(page))
         except Exception as err:
             log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
             return output

@@ -56,6 +56,7 @@ class Pages:
         self._nonce = secrets.token_hex(8)  # in the slots markdown() leaves: a doc cannot forge one
         self._banner_mark = f"<!-- reassign:banner-here {self._nonce} -->"  # content() -> post_page()
         self._boxes_mark = f"<!-- reassign:boxes-here {self._nonce} -->"
+        self._placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner marker, boxes marker) left by content()
         self.rep = None
         self.sessions: dict = {}  # rel -> Session (the first wins, as a scan would)
         self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
@@ -91,6 +92,7 @@ class Pages:
 
     def update(self, rep, env=None) -> None:
         self.rep = rep
+        self._placed = {}
         sessions: dict = {}
         for s in rep.sessions:
             sessions.setdefault(s.rel, s)
@@ -252,38 +254,30 @@ class Pages:
         # the H1 is near the top: replacing the short head copies the long rest of the page once (a slice and a
         # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
         head = html[:at]
+        self._placed[rel] = (banner, boxes)  # post_page() looks for these markers only
         return html.replace(head, (self._banner_mark if banner else "") + head + (self._boxes_mark if boxes else ""), 1)
 
-    def post_page(self, rel: str, output: str, page_url: str, resolve, toc, banner_on: bool) -> str:
+    def post_page(self, rel: str, output: str, page_url: str, resolve, toc) -> str:
         """The finished page with the banner and the boxes in place of the markers content() left."""
-        b = output.find(self._banner_mark) if banner_on else -1
-        x = output.find(self._boxes_mark) if self._boxes_on else -1
-        if b < 0 and x < 0:
+        placed = self._placed.pop(rel, None)
+        if placed is None:
             return output
         rep = self.rep
         fd = rep.features.get(rel)
         session = self.sessions.get(rel) if fd is None else None
-        banner = ""
-        if b >= 0:
+        if placed[0]:
             diags = self._banner_diags(rel, fd)
-            if diags and (fd is not None or session is not None):
-                banner = self._banner(rel, fd or session, diags, toc)
-        boxes = ""
-        if x >= 0 and fd is not None:
+            banner = self._banner(rel, fd or session, diags, toc) if diags and (fd is not None or session is not None) else ""
+            output = output.replace(self._banner_mark, banner, 1)
+        if placed[1] and fd is not None:
             key = self._key_shown(fd, page_url)
             boxes = self.cache.get("boxes", rel, key, _MISS)
             if boxes is _MISS:
                 boxes = self._feature_boxes(fd, resolve, toc)
                 if self.memo:
                     self.cache.put("boxes", rel, key, boxes)
-        cuts = sorted([(i, len(mark), text) for i, mark, text in ((b, self._banner_mark, banner), (x, self._boxes_mark, boxes)) if i >= 0])
-        out, prev = [], 0
-        for i, n, text in cuts:
-            out.append(output[prev:i])
-            out.append(text)
-            prev = i + n
-        out.append(output[prev:])
-        return "".join(out)
+            output = output.replace(self._boxes_mark, boxes, 1)  # one copy of the page (a join of slices: two)
+        return output
 
     def _banner_diags(self, rel: str, fd) -> list | None:
         """What a page's banner lists (the site-wide contract problems too on a feature page), or None."""
