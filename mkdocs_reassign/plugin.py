@@ -270,19 +270,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.report is None:
             return html
         self._files = files
-        # nothing here makes a cycle; a collection of MkDocs' heap waits for MkDocs' next allocation (paused
-        # inline, not with no_gc(): a context manager's exit allocates after enabling, so a collection due ran here)
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return self.pages.content(page.file.src_uri, html, lambda: toc(page), self._banner_on(),
-                                      Resolver(page, files, self._rel_urls if self.serving else {}), page.url)
-        except Exception as err:
-            log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
-            return html
-        finally:
-            if enabled:
-                gc.enable()
+        return self._page_step(page, html, lambda resolve: self.pages.content(
+            page.file.src_uri, html, lambda: toc(page), self._banner_on(), resolve, page.url), files)
 
     @event_priority(100)  # before plugins that reshape the finished page (minifiers drop comments)
     def on_post_page(self, output, page, config):
@@ -290,15 +279,21 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         search plugin, which indexes the content in between, never parses their HTML."""
         if self.report is None or self._files is None:
             return output
+        return self._page_step(page, output, lambda resolve: self.pages.post_page(
+            page.file.src_uri, output, page.url, resolve, lambda: toc(page)), self._files)
+
+    def _page_step(self, page, html: str, step, files) -> str:
+        """``step(resolve)`` on one page's HTML; an internal error is one line in the log and leaves the HTML as it
+        was. Nothing here makes a cycle: a collection of MkDocs' heap falling due waits for MkDocs' next
+        allocation (paused inline, not with no_gc(): a context manager's exit allocates after enabling, so a
+        collection due ran here)."""
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self.pages.post_page(page.file.src_uri, output, page.url,
-                                        Resolver(page, self._files, self._rel_urls if self.serving else {}),
-                                        lambda: toc(page))
+            return step(Resolver(page, files, self._rel_urls if self.serving else {}))
         except Exception as err:
             log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
-            return output
+            return html
         finally:
             if enabled:
                 gc.enable()
