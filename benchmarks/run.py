@@ -12,7 +12,9 @@ docs carry no front matter, like a real team's tree):
 * the plugin's time in a serve rebuild after editing one doc (in process,
   the way `mkdocs serve` keeps the plugin instance), for N <= --serve-max;
 * `mkdocs-reassign check` against markdownlint-cli2 running MD043 alone on
-  the same feature docs (wall time, median of 3, alternating).
+  the same feature docs (wall time, median of 3, alternating);
+* with --instructions, at N <= 100: the instructions one plain and one plugin
+  build execute (valgrind's callgrind), a ratio this noisy machine cannot move.
 
 Then (unless --no-big) the big inputs: benchmarks/big_contract.py (5,000
 synonyms over 300 docs, median of 3) and the ladders of benchmarks/bigdoc.py
@@ -31,6 +33,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -107,6 +110,11 @@ def targets_table(results: dict) -> list[str]:
         spread = f"pairs {min(b['pair_ratios']):.3f} to {max(b['pair_ratios']):.3f}"
         L.append(f"| N = {size_label(key)}: build overhead, wall (median of {len(b['pair_ratios'])} alternating pairs) | ≤ {lim:g} % | "
                  f"{ov:+.1f} % ({spread}; plugin event time {100 * b['plugin_share']:.1f} % of the plain build) | {verdict(ov <= lim)} |")
+        ins = r.get("instructions")
+        if ins:
+            pct = 100 * (ins["ratio"] - 1)
+            L.append(f"| N = {size_label(key)}: build overhead, instructions executed (callgrind, one build each) | ≤ {lim:g} % | "
+                     f"{pct:+.1f} % ({ins['plugin'] / 1e9:.2f} G vs {ins['plain'] / 1e9:.2f} G) | {verdict(pct <= lim)} |")
         rss = 100 * (b["rss_ratio"] - 1)
         L.append(f"| N = {size_label(key)}: peak RSS | ≤ +{TARGETS['rss_overhead_pct']:g} % | {rss:+.1f} % "
                  f"({b['median']['plugin']['rss_mb']:.0f} MB vs {b['median']['plain']['rss_mb']:.0f} MB) | {verdict(rss <= TARGETS['rss_overhead_pct'])} |")
@@ -276,6 +284,29 @@ def builds(site: str, pairs: int) -> dict:
         "rss_ratio": med["plugin"]["rss_mb"] / med["plain"]["rss_mb"],
         "plugin_share": med["plugin"]["plugin_ms"] / 1000 / med["plain"]["wall"],
     }
+
+
+def instructions(site: str) -> dict:
+    """Instructions a plain and a plugin build execute, counted by valgrind's callgrind: deterministic, where the
+    wall times of identical builds on this shared machine move by tens of per cent (about 50x slower: minutes)."""
+    vg = shutil.which("valgrind")
+    if vg is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    out: dict = {}
+    for variant in ("plain", "plugin"):
+        dest = tempfile.mkdtemp(prefix="reassign-cg-")
+        try:
+            p = subprocess.run([vg, "--tool=callgrind", "--callgrind-out-file=/dev/null", PY, "-m", "mkdocs", "build", "-q",
+                                "-f", f"mkdocs-{variant}.yml", "-d", dest], cwd=site, env=ENV, capture_output=True, text=True)
+        finally:
+            shutil.rmtree(dest, ignore_errors=True)
+        m = re.search(r"I\s+refs:\s+([\d,]+)", p.stderr)
+        if p.returncode != 0 or m is None:
+            raise SystemExit(f"callgrind {variant} build failed in {site}: {p.stderr[-2000:]}")
+        out[variant] = int(m.group(1).replace(",", ""))
+        log(f"  {variant:6} build: {out[variant] / 1e9:.2f} G instructions")
+    out["ratio"] = out["plugin"] / out["plain"]
+    return out
 
 
 def serve(site: str, edits: int) -> dict:
@@ -458,6 +489,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="70:nofm,100,1000", help="N or N:nofm (no front matter), comma-separated")
     ap.add_argument("--no-big", action="store_true", help="skip the big contract and the big-page ladders")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of one plain and one plugin build with valgrind at N <= 100 (minutes; "
+                         "with --report-only: added to the last run's results)")
     ap.add_argument("--quick", action="store_true", help="one build pair and one serve edit per size")
     ap.add_argument("--pairs", type=int, help="build pairs per size (default 3; 1 at N >= 10,000)")
     ap.add_argument("--serve-max", type=int, default=1000, help="largest N for the serve probe (default 1000)")
@@ -471,6 +505,13 @@ def main() -> None:
     if a.report_only:
         with open(os.path.join(WORK, "results.json")) as f:
             results = json.load(f)
+        if a.instructions:
+            for key, r in results["sizes"].items():
+                if int(key.partition(":")[0]) <= 100:
+                    log(f"N = {key}: instructions")
+                    r["instructions"] = instructions(generate(int(key.partition(":")[0]), key.endswith(":nofm"))[0])
+            with open(os.path.join(WORK, "results.json"), "w") as f:
+                json.dump(results, f, indent=1)
         if a.profile_notes and os.path.exists(a.profile_notes):
             with open(a.profile_notes, encoding="utf-8") as f:
                 results["profile"] = f.read().rstrip().split("\n")
@@ -491,6 +532,9 @@ def main() -> None:
         r = {"site": info}
         log(f"N = {n}: {pairs} build pair(s)")
         r["build"] = builds(site, pairs)
+        if a.instructions and n <= 100:
+            log(f"N = {key}: instructions")
+            r["instructions"] = instructions(site)
         if n <= a.serve_max:
             log(f"N = {n}: serve rebuilds")
             r["serve"] = serve(site, 1 if a.quick else 3)
