@@ -58,7 +58,7 @@ for _name in ("mkdocs.structure.pages", "properdocs.structure.pages"):  # where 
 
 
 class _GuardedRead:
-    """A page's ``read_source`` (set on the page in on_pre_page): MkDocs' own, and when that fails with the
+    """A page's ``read_source`` (set on the page in on_nav): MkDocs' own, and when that fails with the
     errors of a file edited or deleted mid-build, the plugin's read-error and a note instead."""
 
     __slots__ = ("plugin", "page", "read")
