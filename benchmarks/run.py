@@ -424,8 +424,10 @@ def write_report(path: str, results: dict, argv: list[str]) -> None:
          f"- Python {m['python']}, mkdocs {m['mkdocs']}, mkdocs-material {m['mkdocs-material']}, "
          f"pymdown-extensions {m['pymdown-extensions']}, mkdocs-reassign {m['mkdocs-reassign']}",
          f"- Node {m['node']}, markdownlint-cli2 {m['markdownlint-cli2']} (markdownlint {m['markdownlint']})",
-         "- The machine is shared and noisy: wall times move by several per cent between identical runs, which is",
-         "  why builds alternate and the plugin's own event time is reported beside the wall-time ratio.", ""]
+         "- The machine is a small virtual machine whose speed drifts: identical builds have moved by tens of per cent",
+         "  within minutes (see the pairs below), which is why builds alternate, the plugin's own event time is reported",
+         "  beside the wall-time ratio, a verdict is 'not shown' when the pairs lie on both sides of the limit, and",
+         "  `--instructions` counts what a build executes, which the drift cannot move.", ""]
     L += targets_table(results)
     t1 = R.get("1000")
     if results.get("notes"):
