@@ -215,7 +215,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.project is None:
             return nav
         enabled = gc.isenabled()  # a wrapper per page: a collection of MkDocs' heap falling due waits for MkDocs
-        gc.disable()  # (inline, as in on_page_content)
+        gc.disable()  # (inline, as in _page_step)
         try:
             for f in files.documentation_pages():
                 page = f.page

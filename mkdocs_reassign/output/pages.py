@@ -119,10 +119,11 @@ class Pages:
             shown = [d for d in ds if not d.waived and d.severity != "off"]
             if shown and path.startswith(rep.docs_prefix):
                 self._page_diags[path[n:]] = shown
+        # where each feature's gap anchors go, decided here in one loop: a build releases the docs' headings before
+        # rendering, and in serve a look per page would be a cold one
+        self._gaps = {rel: g for rel, fd in feats.items() if (g := self._gap_places(fd))}
         if not self.memo:
             self._feats_prev = {}
-            # a build releases the docs' headings before rendering: note where each gap's anchor goes now
-            self._gaps = {rel: g for rel, fd in feats.items() if (g := ov.gap_places(fd, self._diags_of(rel)))}
             return
         cache = self.cache
         pub = env != self._env
@@ -154,13 +155,6 @@ class Pages:
         if feat:
             self.feat_n += 1
         self._feats_prev = dict(feats)
-        # where each feature's gap anchors go, decided here in one loop (per page, each look is a cold one)
-        gaps = {}
-        for rel, fd in feats.items():
-            places = self._gap_places(fd)
-            if places:
-                gaps[rel] = places
-        self._gaps = gaps
 
     # ------------------------------------------------------------------ Markdown (session pages only)
 
@@ -244,7 +238,7 @@ class Pages:
             if places:  # the overview's cells link to these
                 html = ov.place_gap_anchors(html, places, toc())
         boxes = fd is not None and self._boxes_on
-        banner = banner_on and (fd is not None or session is not None) and self._banner_diags(rel, fd) is not None
+        banner = banner_on and (fd is not None or session is not None) and self._has_banner(rel, fd)
         if not (boxes or banner):
             return html
         at = 0
@@ -265,10 +259,11 @@ class Pages:
         rep = self.rep
         fd = rep.features.get(rel)
         session = self.sessions.get(rel) if fd is None else None
-        if placed[0]:
-            diags = self._banner_diags(rel, fd)
-            banner = self._banner(rel, fd or session, diags, toc) if diags and (fd is not None or session is not None) else ""
-            output = output.replace(self._banner_mark, banner, 1)
+        if placed[0]:  # (content() placed it only on a feature or session page with something to list)
+            diags = self._page_diags.get(rel, [])
+            if fd is not None and self.site_wide:
+                diags = diags + self.site_wide
+            output = output.replace(self._banner_mark, self._banner(rel, fd or session, diags, toc), 1)
         if placed[1] and fd is not None:
             key = self._key_shown(fd, page_url)
             boxes = self.cache.get("boxes", rel, key, _MISS)
@@ -279,16 +274,15 @@ class Pages:
             output = output.replace(self._boxes_mark, boxes, 1)  # one copy of the page (a join of slices: two)
         return output
 
-    def _banner_diags(self, rel: str, fd) -> list | None:
-        """What a page's banner lists (the site-wide contract problems too on a feature page), or None."""
-        diags = self._page_diags.get(rel)
-        if fd is not None and self.site_wide:
-            diags = (diags or []) + self.site_wide
-        return diags or None
+    def _has_banner(self, rel: str, fd) -> bool:
+        """Does the page's banner list anything (its own diagnostics; on a feature page, site-wide contract ones)?"""
+        return rel in self._page_diags or (fd is not None and bool(self.site_wide))
 
     def _gap_places(self, fd) -> tuple:
-        """Serve: ov.gap_places of a feature, kept while its doc and its diagnostics' verdict fields are the same."""
+        """ov.gap_places of a feature; serve keeps it while its doc and its diagnostics' verdict fields are the same."""
         diags = self._diags_of(fd.rel)
+        if not self.memo:
+            return ov.gap_places(fd, diags)
         key = self._key_gaps(fd, diags)
         places = self.cache.get("gaps", fd.rel, key, _MISS)
         if places is _MISS:
