@@ -325,7 +325,7 @@ def serve(site: str, edits: int) -> dict:
         data = json.load(f)
     data["median_ms"] = statistics.median(r["total_ms"] for r in data["rebuilds"])
     data["median_files_ms"] = statistics.median(r["events_ms"].get("on_files", 0) for r in data["rebuilds"])
-    data["median_pages_ms"] = statistics.median(sum(r["events_ms"].get(k, 0) for k in ("on_page_markdown", "on_page_content", "on_post_page"))
+    data["median_pages_ms"] = statistics.median(sum(r["events_ms"].get(k, 0) for k in ("on_page_markdown", "on_page_content", "on_page_context"))
                                                 for r in data["rebuilds"])
     if data["dirty_rebuilds"]:
         data["dirty_median_ms"] = statistics.median(r["total_ms"] for r in data["dirty_rebuilds"])
@@ -465,11 +465,11 @@ def write_report(path: str, results: dict, argv: list[str]) -> None:
                 L.append(f"| `--dirty` rebuild after editing `{x['edited']}` | {x['total_ms']:.1f} ms | {x['build_s']:.1f} s |")
             last = s["rebuilds"][-1]
             L += ["", f"Median plugin time per rebuild: **{s['median_ms']:.1f} ms** (re-check in `on_files`: {s['median_files_ms']:.1f} ms; "
-                  f"`on_page_markdown` + `on_page_content` over every page: {s['median_pages_ms']:.1f} ms)"
+                  f"`on_page_markdown` + `on_page_content` + `on_page_context` over every page: {s['median_pages_ms']:.1f} ms)"
                   + (f"; with `--dirty`: **{s['dirty_median_ms']:.1f} ms**" if "dirty_median_ms" in s else "") + ". "
                   "By event in the last rebuild: " + ", ".join(f"`{k}` {v:.1f} ms" for k, v in last["events_ms"].items()) + ". "
                   f"The whole rebuild spent {last['gc']['ms']:.0f} ms in {last['gc']['collections']} garbage collections of MkDocs' "
-                  "heap. The plugin pauses the collector in `on_files`, `on_page_content` and while it builds the report (it makes no "
+                  "heap. The plugin pauses the collector in `on_files`, its page events and while it builds the report (it makes no "
                   "cycles); a collection due there runs at MkDocs' next allocation instead.", ""]
         else:
             L += ["Serve rebuild: not measured at this size (each rebuild is a full Material build; see --serve-max).", ""]

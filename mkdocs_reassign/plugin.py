@@ -97,7 +97,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._key = None
         self._baseline_stamp = None
         self._rel_urls: dict[tuple[str, str], str] = {}  # serve: (url, page url) -> get_relative_url()
-        self._files = None  # the site's files, for links from the boxes placed in on_post_page
+        self._files = None  # the site's files, for links from the boxes placed in on_page_context
         self._report_clash: str | None = None  # report_file names a file MkDocs writes (on_files): not written
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
@@ -273,14 +273,16 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         return self._page_step(page, html, lambda resolve: self.pages.content(
             page.file.src_uri, html, lambda: toc(page), self._banner_on(), resolve, page.url), files)
 
-    @event_priority(100)  # before plugins that reshape the finished page (minifiers drop comments)
-    def on_post_page(self, output, page, config):
-        """The banner and the boxes go into the finished page, where on_page_content left their markers: the
-        search plugin, which indexes the content in between, never parses their HTML."""
+    @event_priority(-100)  # after the search plugins (priority 0), which index page.content here
+    def on_page_context(self, context, page, config, nav):
+        """The banner and the boxes go into the content after the search plugins indexed it: their indexer
+        never parses them. (Here, not in the finished page: the content is a fraction of a page that holds
+        the site's navigation, and the page is not copied once more.)"""
         if self.report is None or self._files is None:
-            return output
-        return self._page_step(page, output, lambda resolve: self.pages.post_page(
-            page.file.src_uri, output, page.url, resolve, lambda: toc(page)), self._files)
+            return context
+        page.content = self._page_step(page, page.content, lambda resolve: self.pages.place(
+            page.file.src_uri, page.content, page.url, resolve, lambda: toc(page)), self._files)
+        return context
 
     def _page_step(self, page, html: str, step, files) -> str:
         """``step(resolve)`` on one page's HTML; an internal error is one line in the log and leaves the HTML as it

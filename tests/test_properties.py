@@ -16,6 +16,7 @@ marked ``slow`` with many more (the slow variants add up to more than 10,000 exa
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -48,8 +49,9 @@ from mkdocs_reassign.engine import Project, decode, validate, walk_docs
 from mkdocs_reassign.markdown import scan
 
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-# The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 = 10,500 examples.
-SLOW_N = {"scan": 3000, "session": 2000, "feature": 1500, "tree": 1000, "render": 1500, "fix": 800, "waivers": 700}
+# The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 + 500 = 11,000 examples.
+SLOW_N = {"scan": 3000, "session": 2000, "feature": 1500, "tree": 1000, "render": 1500, "fix": 800, "waivers": 700,
+          "json": 500}
 
 
 def slow(n: int):
@@ -470,6 +472,27 @@ WAIVER_ARGS = (
 )
 test_waiver_index_matches_linear_scan = QUICK(given(*WAIVER_ARGS)(_waivers))
 test_waiver_index_matches_linear_scan_slow = slow(SLOW_N["waivers"])(given(*WAIVER_ARGS)(_waivers))
+
+
+# ---------------------------------------------------------------------- the report's JSON encoder
+
+JSON_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    | st.dictionaries(st.one_of(st.integers(), st.booleans(), st.none(), st.text(max_size=3)), inner, max_size=3),
+    max_leaves=30)
+
+
+def _indented_json(value, nl):
+    from mkdocs_reassign.output.formats import indented_json
+
+    assert indented_json(value, nl) == json.dumps(value, indent=1, ensure_ascii=False).replace("\n", nl)
+
+
+JSON_ARGS = (JSON_VALUE, st.sampled_from(["\n", "\n  "]))
+test_indented_json_is_json_dumps = QUICK(given(*JSON_ARGS)(_indented_json))
+test_indented_json_is_json_dumps_slow = slow(SLOW_N["json"])(given(*JSON_ARGS)(_indented_json))
 
 
 def test_slow_variants_add_up_to_10000_examples():

@@ -249,17 +249,22 @@ def test_another_plugins_page_read_source_still_works_under_strict(tmp_path):
 
 
 def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_path):
-    """The banner and the boxes are placed in the finished page (on_post_page): a plugin reading page.content
-    after on_page_content (Material's search indexer, at about 1 ms a page for the boxes' HTML) sees only
-    the plugin's markers, never the boxes; the written page has the boxes and no marker."""
+    """The banner and the boxes go into the content after the search plugins indexed it (on_page_context at
+    priority -100): a plugin reading page.content in on_page_context (Material's search indexer, at about 1 ms a
+    page for the boxes' HTML) sees neither them nor a marker; the written page has them right under the H1,
+    also where another plugin changed the content after the plugin's on_page_content."""
     from test_hostile import mkdocs_build
 
     project = copy_project(tmp_path / "project")
     (project / "hook.py").write_text(
         "import json, os\n"
+        "from mkdocs.plugins import event_priority\n"
         "SEEN = {}\n"
+        "@event_priority(-50)\n"
+        "def on_page_content(html, page, config, files):\n"
+        "    return '<p>before the title</p>' + html if page.file.src_uri.endswith('visitor-reassignment.md') else html\n"
         "def on_page_context(context, page, config, nav):\n"
-        "    SEEN[page.file.src_uri] = ('reassign-boxes' in page.content, 'reassign:boxes-here' in page.content)\n"
+        "    SEEN[page.file.src_uri] = ('reassign-boxes' in page.content, 'reassign:' in page.content)\n"
         "    return context\n"
         "def on_post_build(config):\n"
         "    open(os.path.join(config.config_file_path + '.seen.json'), 'w').write(json.dumps(SEEN))\n", encoding="utf-8")
@@ -271,7 +276,10 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
 
     seen = json.loads((project / "mkdocs.yml.seen.json").read_text(encoding="utf-8"))
     rel = P4_SRC[len("docs/"):]
-    assert seen[rel] == [False, True]  # the content holds the marker, not the boxes
+    assert rel.endswith("visitor-reassignment.md")
+    assert seen[rel] == [False, False]  # the indexed content holds neither the boxes nor a marker
     html = (tmp_path / "site" / P4_PAGE).read_text(encoding="utf-8")
-    assert 'class="reassign-boxes"' in html and "reassign:boxes-here" not in html and "reassign:banner-here" not in html
-    assert html.index("</h1>") < html.index('class="reassign-boxes"')  # right under the H1, as before
+    assert html.count('class="reassign-boxes"') == 1 and "reassign:" not in html
+    assert html.index("before the title") < html.index("</h1>") < html.index('class="reassign-boxes"')
+    other = [p for p in (tmp_path / "site" / "features").rglob("index.html") if "reassign-boxes" in p.read_text(encoding="utf-8")]
+    assert len(other) > 1  # the other feature pages have theirs too

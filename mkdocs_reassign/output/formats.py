@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from json.encoder import encode_basestring as _encode_str  # C, as json.dumps(ensure_ascii=False) uses
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -237,9 +238,62 @@ def report_data(rep, with_features: bool = True) -> dict:
             "summary": summary(rep.diagnostics)}
 
 
+def indented_json(obj, nl: str = "\n") -> str:
+    """``json.dumps(obj, indent=1, ensure_ascii=False)``, byte for byte (each new line starts with ``nl``), about
+    4x faster: with an indent, the json module encodes in pure Python, one generator per container (7 of the
+    report's 8 ms at 70 docs); here a list of pieces with the C string encoder. Any value other than str, int,
+    bool, None, list, tuple or a dict with str keys is encoded by json itself."""
+    out: list[str] = []
+    _put(obj, nl, out)
+    return "".join(out)
+
+
+def _put(o, nl: str, out: list) -> None:
+    t = type(o)
+    if t is str:
+        out.append(_encode_str(o))
+    elif t is dict:
+        if not o:
+            out.append("{}")
+            return
+        if not all(type(k) is str for k in o):  # json's own rules for other keys (no report has one)
+            out.append(json.dumps(o, indent=1, ensure_ascii=False).replace("\n", nl))
+            return
+        inner = nl + " "
+        sep = "{" + inner
+        for k, v in o.items():
+            out.append(sep)
+            out.append(_encode_str(k))
+            out.append(": ")
+            _put(v, inner, out)
+            sep = "," + inner
+        out.append(nl + "}")
+    elif t is list or t is tuple:
+        if not o:
+            out.append("[]")
+            return
+        inner = nl + " "
+        sep = "[" + inner
+        for v in o:
+            out.append(sep)
+            _put(v, inner, out)
+            sep = "," + inner
+        out.append(nl + "]")
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif t is int:
+        out.append(int.__repr__(o))
+    else:
+        out.append(json.dumps(o, ensure_ascii=False))
+
+
 def entry_text(entry: dict) -> str:
     """A feature entry as it appears, indented, in the report file."""
-    return json.dumps(entry, indent=1, ensure_ascii=False).replace("\n", "\n  ")
+    return indented_json(entry, "\n  ")
 
 
 _FEATURES_SLOT = "\x00features\x00"
@@ -256,7 +310,7 @@ def json_report_text(rep, entry_text_of=None) -> str:
     texts = [entry_text_of(rel, fd) for rel, fd in sorted(rep.features.items())]
     listing = "[\n  " + ",\n  ".join(texts) + "\n ]" if texts else "[]"
     # the slot is the second key (after "version"): no text from a doc comes before it
-    return json.dumps(data, indent=1, ensure_ascii=False).replace(json.dumps(_FEATURES_SLOT), listing, 1) + "\n"
+    return indented_json(data).replace(json.dumps(_FEATURES_SLOT), listing, 1) + "\n"
 
 
 def atomic_write(path: str, text: str | bytes) -> None:

@@ -47,16 +47,15 @@ def _sig(fd) -> tuple:
 
 
 class Pages:
-    """Per site: call update() once per build after the check, then markdown(), content() and post_page()
+    """Per site: call update() once per build after the check, then markdown(), content() and place()
     per page."""
 
     def __init__(self, opts, memo: bool):
         self.opts = opts
         self.memo = memo  # serve: keep rendered pieces across rebuilds
         self._nonce = secrets.token_hex(8)  # in the slots markdown() leaves: a doc cannot forge one
-        self._banner_mark = f"<!-- reassign:banner-here {self._nonce} -->"  # content() -> post_page()
-        self._boxes_mark = f"<!-- reassign:boxes-here {self._nonce} -->"
-        self._placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner marker, boxes marker) left by content()
+        # page -> (banner?, boxes?, where the boxes go, the content returned) left by content() for place()
+        self._placed: dict[str, tuple[bool, bool, int, str]] = {}
         self.rep = None
         self.sessions: dict = {}  # rel -> Session (the first wins, as a scan would)
         self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
@@ -217,11 +216,11 @@ class Pages:
 
     def content(self, rel: str, html: str, toc, banner_on: bool, resolve=None, page_url: str = "") -> str:
         """The page's content HTML with what goes into it: the attention table, finding anchors and cards of a
-        session page, the overview map, gap anchors; and a marker where the banner (the content's start) and
-        the boxes (after its H1) go, which post_page() replaces in the finished page. (Placed there, they
-        are not parsed again by the search plugin's indexer, which skips them anyway: about 1 ms a page
-        for their HTML with Material.) ``resolve(target_rel, fragment)`` gives an href from this page;
-        ``toc()`` gives its (title, anchor id) pairs in document order."""
+        session page, the overview map, gap anchors. Where the banner (the content's start) and the boxes
+        (after its H1) go is noted for place(), which puts them in after the search plugin indexed the
+        content: its indexer parses them only to skip them, about 1 ms a page for their HTML with Material.
+        ``resolve(target_rel, fragment)`` gives an href from this page; ``toc()`` gives its (title, anchor id)
+        pairs in document order."""
         rep = self.rep
         fd = rep.features.get(rel)
         session = self.sessions.get(rel) if fd is None else None
@@ -239,40 +238,49 @@ class Pages:
                 html = ov.place_gap_anchors(html, places, toc())
         boxes = fd is not None and self._boxes_on
         banner = banner_on and (fd is not None or session is not None) and self._has_banner(rel, fd)
-        if not (boxes or banner):
-            return html
-        at = 0
-        if boxes and rel in self._with_h1:  # the boxes go right under the page's H1
-            i = html.find("</h1>")
-            at = i + 5 if i >= 0 else 0
-        # the H1 is near the top: replacing the short head copies the long rest of the page once (a slice and a
-        # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
-        head = html[:at]
-        self._placed[rel] = (banner, boxes)  # post_page() looks for these markers only
-        return html.replace(head, (self._banner_mark if banner else "") + head + (self._boxes_mark if boxes else ""), 1)
+        if boxes or banner:
+            self._placed[rel] = (banner, boxes, self._boxes_at(rel, html) if boxes else 0, html)
+        return html
 
-    def post_page(self, rel: str, output: str, page_url: str, resolve, toc) -> str:
-        """The finished page with the banner and the boxes in place of the markers content() left."""
+    def _boxes_at(self, rel: str, html: str) -> int:
+        """Where a feature page's boxes go: right under its H1 (the page's start when it has none)."""
+        if rel not in self._with_h1:
+            return 0
+        i = html.find("</h1>")
+        return i + 5 if i >= 0 else 0
+
+    def place(self, rel: str, html: str, page_url: str, resolve, toc) -> str:
+        """The page's content with the banner and the boxes content() noted, once the search plugin has indexed
+        it (on_page_context, after the search plugins). Where another plugin changed the content in between,
+        the boxes' place is found again in what it left."""
         placed = self._placed.pop(rel, None)
         if placed is None:
-            return output
+            return html
+        banner_on, boxes_on, at, seen = placed
+        if boxes_on and html is not seen:
+            at = self._boxes_at(rel, html)
         rep = self.rep
         fd = rep.features.get(rel)
         session = self.sessions.get(rel) if fd is None else None
-        if placed[0]:  # (content() placed it only on a feature or session page with something to list)
+        banner = boxes = ""
+        if banner_on:  # (content() noted it only on a feature or session page with something to list)
             diags = self._page_diags.get(rel, [])
             if fd is not None and self.site_wide:
                 diags = diags + self.site_wide
-            output = output.replace(self._banner_mark, self._banner(rel, fd or session, diags, toc), 1)
-        if placed[1] and fd is not None:
+            banner = self._banner(rel, fd or session, diags, toc)
+        if boxes_on and fd is not None:
             key = self._key_shown(fd, page_url)
             boxes = self.cache.get("boxes", rel, key, _MISS)
             if boxes is _MISS:
                 boxes = self._feature_boxes(fd, resolve, toc)
                 if self.memo:
                     self.cache.put("boxes", rel, key, boxes)
-            output = output.replace(self._boxes_mark, boxes, 1)  # one copy of the page (a join of slices: two)
-        return output
+        # the H1 is near the top: replacing the short head copies the long rest of the page once (a slice and a
+        # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
+        if not (banner or boxes):
+            return html
+        head = html[:at]
+        return html.replace(head, banner + head + boxes, 1)
 
     def _has_banner(self, rel: str, fd) -> bool:
         """Does the page's banner list anything (its own diagnostics; on a feature page, site-wide contract ones)?"""
