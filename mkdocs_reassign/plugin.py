@@ -278,7 +278,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         """The banner and the boxes go into the content after the search plugins indexed it: their indexer
         never parses them. (Here, not in the finished page: the content is a fraction of a page that holds
         the site's navigation, and the page is not copied once more.)"""
-        if self.report is None or self._files is None:
+        if self.report is None or self._files is None or not self.pages.placing(page.file.src_uri):
             return context
         page.content = self._page_step(page, page.content, lambda resolve: self.pages.place(
             page.file.src_uri, page.content, page.url, resolve, lambda: toc(page)), self._files)

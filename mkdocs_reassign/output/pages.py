@@ -249,6 +249,10 @@ class Pages:
         i = html.find("</h1>")
         return i + 5 if i >= 0 else 0
 
+    def placing(self, rel: str) -> bool:
+        """Did content() note a banner or boxes for this page (place() has something to put in)?"""
+        return rel in self._placed
+
     def place(self, rel: str, html: str, page_url: str, resolve, toc) -> str:
         """The page's content with the banner and the boxes content() noted, once the search plugin has indexed
         it (on_page_context, after the search plugins). Where another plugin changed the content in between,
