@@ -252,7 +252,8 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
     """The banner and the boxes go into the content after the search plugins indexed it (on_page_context at
     priority -100): a plugin reading page.content in on_page_context (Material's search indexer, at about 1 ms a
     page for the boxes' HTML) sees neither them nor a marker; the written page has them right under the H1,
-    also where another plugin changed the content after the plugin's on_page_content."""
+    also where another plugin changed the content after the plugin's on_page_content. Once the page is
+    rendered, page.content is the content without them again."""
     from test_hostile import mkdocs_build
 
     project = copy_project(tmp_path / "project")
@@ -264,12 +265,25 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
         "def on_page_content(html, page, config, files):\n"
         "    return '<p>before the title</p>' + html if page.file.src_uri.endswith('visitor-reassignment.md') else html\n"
         "def on_page_context(context, page, config, nav):\n"
-        "    SEEN[page.file.src_uri] = ('reassign-boxes' in page.content, 'reassign:' in page.content)\n"
+        "    SEEN[page.file.src_uri] = ['reassign-boxes' in page.content, 'reassign:' in page.content]\n"
         "    return context\n"
+        "def on_post_page(output, page, config):\n"
+        "    SEEN[page.file.src_uri].append('reassign-boxes' in page.content)\n"
+        "    return output\n"
         "def on_post_build(config):\n"
         "    open(os.path.join(config.config_file_path + '.seen.json'), 'w').write(json.dumps(SEEN))\n", encoding="utf-8")
+    (project / "hook_late.py").write_text(  # a hook module has one function per event: the late one is here
+        "import json\n"
+        "from mkdocs.plugins import event_priority\n"
+        "LATE = {}\n"
+        "@event_priority(-200)\n"
+        "def on_post_page(output, page, config):\n"
+        "    LATE[page.file.src_uri] = 'reassign-boxes' in page.content\n"
+        "    return output\n"
+        "def on_post_build(config):\n"
+        "    open(config.config_file_path + '.late.json', 'w').write(json.dumps(LATE))\n", encoding="utf-8")
     cfg = project / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n  - hook_late.py\n", encoding="utf-8")
     r = mkdocs_build(project)
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
     import json
@@ -277,7 +291,10 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
     seen = json.loads((project / "mkdocs.yml.seen.json").read_text(encoding="utf-8"))
     rel = P4_SRC[len("docs/"):]
     assert rel.endswith("visitor-reassignment.md")
-    assert seen[rel] == [False, False]  # the indexed content holds neither the boxes nor a marker
+    # the indexed content holds neither the boxes nor a marker; the rendered page's content has the boxes until the
+    # plugin's on_post_page (priority -100) puts back the content without them (what MkDocs keeps to the build's end)
+    late = json.loads((project / "mkdocs.yml.late.json").read_text(encoding="utf-8"))
+    assert seen[rel] + [late[rel]] == [False, False, True, False]
     html = (tmp_path / "site" / P4_PAGE).read_text(encoding="utf-8")
     assert html.count('class="reassign-boxes"') == 1 and "reassign:" not in html
     assert html.index("before the title") < html.index("</h1>") < html.index('class="reassign-boxes"')
