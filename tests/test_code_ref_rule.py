@@ -89,6 +89,18 @@ def test_source_root_not_a_folder(tmp_path):
     assert "is not a folder" in diags[0].message
 
 
+def test_a_cited_file_that_cannot_be_read_is_named_not_called_missing(tmp_path):
+    """A cited source over the 32 MB read limit (a sparse file here) is there: the diagnostic says it cannot be
+    read and why, at the reference's line, not "no such file" (it did before)."""
+    _tree(tmp_path, doc=DOC + "\n`Pool` is in `big.ts:3`.\n")
+    with open(tmp_path / "src" / "big.ts", "wb") as f:
+        f.truncate(33 * 2**20)
+    diags = _check(tmp_path)
+    assert [(d.path, d.line) for d in diags] == [("docs/features/routing.md", 5)]
+    assert diags[0].message == ("code reference big.ts:3: big.ts cannot be read (file is 33 MB, over the 32 MB limit)")
+    assert diags[0].hint.startswith("cite a readable source file (one over 32 MB is not read)")
+
+
 def test_index_reused_until_a_file_is_added(tmp_path):
     _tree(tmp_path, doc=DOC + "\n`Extra` is in `lib/extra.ts`.\n")
     cache = Cache()

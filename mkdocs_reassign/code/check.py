@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .refs import CodeRef, Sym
-from .symbols import INSTALL_HINT, CodeParserMissing, Definition, FileSymbols, SymbolTable
+from .symbols import INSTALL_HINT, MAX_SOURCE_BYTES, CodeParserMissing, Definition, FileSymbols, SymbolTable
 from .tree import SourceIndex
 
 __all__ = ["Verdict", "CodeRefProblem", "classify", "check_code_refs", "RULE"]
@@ -129,8 +129,8 @@ def classify(ref: CodeRef, index: SourceIndex, symbols: SymbolTable | None = Non
         return Verdict(ref, "no-symbol", path)
     try:
         fs = symbols.for_file(index.abspath(path))
-    except OSError as e:
-        return Verdict(ref, "path-missing", note=str(e))
+    except OSError as e:  # there, but not read: over the size limit, not a regular file, no permission
+        return Verdict(ref, "path-missing", path, note=getattr(e, "message", None) or e.strerror or str(e))
     n = fs.line_count
     if ref.start is not None and (ref.last or 0) > n:
         return Verdict(ref, "past-end", path, line_count=n)
@@ -156,6 +156,10 @@ def _problem(v: Verdict, root_note: str = "") -> CodeRefProblem | None:
     ref = v.ref
     cited = ref.cited()
     if v.status == "path-missing":
+        if v.path is not None:  # found, but it could not be read
+            return CodeRefProblem(ref.line, v.status, f"code reference {cited}: {v.path} cannot be read ({v.note})",
+                                  f"cite a readable source file (one over {MAX_SOURCE_BYTES // 2**20} MB is not read), "
+                                  "or remove the reference", ref, path=v.path)
         return CodeRefProblem(ref.line, v.status, f"code reference {cited}: no such file under source_root",
                               "fix the path, or remove the reference if the code is gone", ref)
     if v.status == "path-ambiguous":
