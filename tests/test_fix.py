@@ -85,6 +85,27 @@ def test_fix_rewrites_only_the_table(project, variant):
     assert cli("check", SESSION, cwd=project).returncode == 0
 
 
+def test_drift_fix_cannot_change_is_named_not_called_up_to_date(project):
+    """A table whose only drift is a row of no finding type (a person's row, which fix never deletes): fix and
+    fix --check name it on stderr with its line and exit 2; before, they said "all attention tables are up to
+    date" and exited 0 while check failed on it."""
+    path = project / SESSION
+    text = ORIGINAL.decode()
+    at = text.index("\n", text.index(TRUE_ROW)) + 1
+    path.write_text(text[:at] + "| 📌 **Pinned** | 2 | see the log |\n" + text[at:], encoding="utf-8", newline="")
+    before = path.read_bytes()
+    chk = cli("check", SESSION, cwd=project)
+    drift = [ln for ln in chk.stdout.splitlines() if "attention-drift" in ln]
+    assert chk.returncode == 1 and len(drift) == 1, chk.stdout
+    for args in (("fix",), ("fix", "--check")):
+        r = cli(*args, cwd=project)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "up to date" not in r.stdout
+        line = drift[0].split(": ")[0]  # PATH:LINE
+        assert f"{line}: not fixed: " in r.stderr and "edit this by hand" in r.stderr, r.stderr
+        assert path.read_bytes() == before
+
+
 def test_fix_keeps_the_hand_kept_header_and_adds_missing_rows(project):
     path = project / SESSION
     text = ORIGINAL.decode()

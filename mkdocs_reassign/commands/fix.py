@@ -50,7 +50,9 @@ def fix_tables(project, cache, rep: Report, check_only: bool = False) -> tuple[l
         if new is None:
             problems.append(f"{display}{':' if why[:1].isdigit() else ': '}{why}; nothing written")  # why: "LINE: ..." or words
             continue
-        if new == data:
+        if new == data:  # the drift is in what fix does not own (a row of no finding type): a person's edit
+            problems.extend(f"{d.path}:{d.line}: not fixed: {d.message} (fix changes only the cells it owns; edit this by hand)"
+                            for d in rep.diagnostics if d.rule == "attention-drift" and d.path == display)
             continue
         _write(path, data, new, display, check_only, changed, problems, project.docs_dir)
     return changed, problems
@@ -179,7 +181,9 @@ def fix_code_refs(project, cache, rep: Report, check_only: bool = False) -> tupl
             problems.append(f"{display}: not UTF-8; nothing written")
             continue
         new = bom + rewrite_moved(text, found).encode("utf-8")
-        if new == data:
+        if new == data:  # the drift is in what fix does not own (a row of no finding type): a person's edit
+            problems.extend(f"{d.path}:{d.line}: not fixed: {d.message} (fix changes only the cells it owns; edit this by hand)"
+                            for d in rep.diagnostics if d.rule == "attention-drift" and d.path == display)
             continue
         _write(path, data, new, display, check_only, changed, problems, project.docs_dir)
     return changed, problems
