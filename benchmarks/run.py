@@ -300,7 +300,8 @@ def instructions(site: str) -> dict:
         dest = tempfile.mkdtemp(prefix="reassign-cg-")
         try:
             p = subprocess.run([vg, "--tool=callgrind", "--callgrind-out-file=/dev/null", PY, "-m", "mkdocs", "build", "-q",
-                                "-f", f"mkdocs-{variant}.yml", "-d", dest], cwd=site, env=ENV, capture_output=True, text=True)
+                                "-f", f"mkdocs-{variant}.yml", "-d", dest], cwd=site, env=dict(ENV, PYTHONHASHSEED="0"),
+                               capture_output=True, text=True)  # a fixed hash seed: set and dict orders, and so counts, repeat
         finally:
             shutil.rmtree(dest, ignore_errors=True)
         m = re.search(r"I\s+refs:\s+([\d,]+)", p.stderr)
