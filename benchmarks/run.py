@@ -69,8 +69,8 @@ def serve_notes(s: dict, pages: int) -> list[str]:
         f"(about {per_page:.0f} µs a page in the middle of MkDocs' own rendering, with cold caches), so the whole plugin time of such a rebuild is "
         f"{s['median_ms']:.1f} ms ({'within' if s['median_ms'] <= 20 else 'above'} 20 ms). Boxes, banners, tables, overview rows and report entries are reused",
         "while their inputs are unchanged (a warm rebuild is byte-identical to a fresh build: `tests/test_serve_rebuild.py`);",
-        "what is left per page is a marker after the H1 of the content (one copy of it) and the boxes put in its place in the",
-        "finished page (one copy of that), each a few µs a KB; the generated pages hold an emoji, so 4 bytes a character.",
+        "what is left per page is finding the content's H1 and one copy of the content with the boxes in it, a few µs a KB",
+        "(the generated pages hold an emoji, so 4 bytes a character).",
         (f"With `mkdocs serve --dirty`, where MkDocs re-renders only the edited page, the whole plugin time is "
          f"**{s['dirty_median_ms']:.1f} ms**." if "dirty_median_ms" in s else ""),
         "",
@@ -512,11 +512,9 @@ def main() -> None:
         with open(os.path.join(WORK, "results.json")) as f:
             results = json.load(f)
         if a.instructions:
-            smallest = min(results["sizes"], key=lambda k: int(k.partition(":")[0]))
-            for key, r in results["sizes"].items():
-                if key == smallest:
-                    log(f"N = {key}: instructions")
-                    r["instructions"] = instructions(generate(int(key.partition(":")[0]), key.endswith(":nofm"))[0])
+            key = min(results["sizes"], key=lambda k: int(k.partition(":")[0]))
+            log(f"N = {key}: instructions")
+            results["sizes"][key]["instructions"] = instructions(generate(int(key.partition(":")[0]), key.endswith(":nofm"))[0])
             with open(os.path.join(WORK, "results.json"), "w") as f:
                 json.dump(results, f, indent=1)
         if a.profile_notes and os.path.exists(a.profile_notes):

@@ -54,8 +54,7 @@ class Pages:
         self.opts = opts
         self.memo = memo  # serve: keep rendered pieces across rebuilds
         self._nonce = secrets.token_hex(8)  # in the slots markdown() leaves: a doc cannot forge one
-        # page -> (banner?, boxes?, where the boxes go, the content returned) left by content() for place()
-        self._placed: dict[str, tuple[bool, bool, int, str]] = {}
+        self._placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner?, boxes?) noted by content() for place()
         self.rep = None
         self.sessions: dict = {}  # rel -> Session (the first wins, as a scan would)
         self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
@@ -239,7 +238,7 @@ class Pages:
         boxes = fd is not None and self._boxes_on
         banner = banner_on and (fd is not None or session is not None) and self._has_banner(rel, fd)
         if boxes or banner:
-            self._placed[rel] = (banner, boxes, self._boxes_at(rel, html) if boxes else 0, html)
+            self._placed[rel] = (banner, boxes)
         return html
 
     def _boxes_at(self, rel: str, html: str) -> int:
@@ -255,14 +254,12 @@ class Pages:
 
     def place(self, rel: str, html: str, page_url: str, resolve, toc) -> str:
         """The page's content with the banner and the boxes content() noted, once the search plugin has indexed
-        it (on_page_context, after the search plugins). Where another plugin changed the content in between,
-        the boxes' place is found again in what it left."""
+        it (on_page_context, after the search plugins); the H1 is looked for in the content as it is then, whatever
+        another plugin did to it in between."""
         placed = self._placed.pop(rel, None)
         if placed is None:
             return html
-        banner_on, boxes_on, at, seen = placed
-        if boxes_on and html is not seen:
-            at = self._boxes_at(rel, html)
+        banner_on, boxes_on = placed
         rep = self.rep
         fd = rep.features.get(rel)
         session = self.sessions.get(rel) if fd is None else None
@@ -283,7 +280,7 @@ class Pages:
         # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
         if not (banner or boxes):
             return html
-        head = html[:at]
+        head = html[:self._boxes_at(rel, html) if boxes else 0]
         return html.replace(head, banner + head + boxes, 1)
 
     def _has_banner(self, rel: str, fd) -> bool:
