@@ -119,7 +119,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             self.project = engine.Project(root, config.docs_dir, opts, os.path.basename(config.config_file_path or "mkdocs.yml"),
                                           one_shot=not self.serving)  # a build checks once; serve re-checks
             self.cache = Cache()
-            self.pages = Pages(opts, memo=self.serving)
+            self.pages = Pages(opts, memo=self.serving, banner_on=opts.banner == "always" or (opts.banner == "serve" and self.serving))
             self._rel_urls = {}
             self._key = key
             self._baseline_stamp = None
@@ -260,7 +260,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
     @event_priority(50)  # before other plugins reshape the Markdown
     def on_page_markdown(self, markdown, page, config, files):
-        if self.report is None:
+        if self.report is None or page.file.src_uri not in self.pages.sessions:  # (the pages that get something here)
             return markdown
         try:
             return self.pages.markdown(page.file.src_uri, markdown)
@@ -269,22 +269,22 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             return markdown
 
     def on_page_content(self, html, page, config, files):
-        if self.report is None:
-            return html
         self._files = files
-        return self._page_step(page, html, lambda resolve: self.pages.content(
-            page.file.src_uri, html, lambda: toc(page), self._banner_on(), resolve, page.url), files)
+        # most feature pages get nothing here (their banner and boxes come in on_page_context): one look, no call.
+        # Each call into the plugin between MkDocs' rendering of pages is a cold one, about 2 µs a frame.
+        if self.report is None or page.file.src_uri in self.pages.plain:
+            return html
+        return self._page_step(page, html, files, False)
 
     @event_priority(-100)  # after the search plugins (priority 0), which index page.content here
     def on_page_context(self, context, page, config, nav):
         """The banner and the boxes go into the content after the search plugins indexed it: their indexer
         never parses them. (Here, not in the finished page: the content is a fraction of a page that holds
         the site's navigation, and the page is not copied once more.)"""
-        if self.report is None or self._files is None or not self.pages.placing(page.file.src_uri):
+        if self.report is None or self._files is None or page.file.src_uri not in self.pages.placed:
             return context
         before = page.content
-        page.content = self._page_step(page, before, lambda resolve: self.pages.place(
-            page.file.src_uri, before, page.url, resolve, lambda: toc(page)), self._files)
+        page.content = self._page_step(page, before, self._files, True)
         if page.content is not before:
             self._unplaced[page.file.src_uri] = before
         return context
@@ -299,15 +299,20 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             page.content = before
         return output
 
-    def _page_step(self, page, html: str, step, files) -> str:
-        """``step(resolve)`` on one page's HTML; an internal error is one line in the log and leaves the HTML as it
-        was. Nothing here makes a cycle: a collection of MkDocs' heap falling due waits for MkDocs' next
-        allocation (paused inline, not with no_gc(): a context manager's exit allocates after enabling, so a
-        collection due ran here)."""
+    def _page_step(self, page, html: str, files, place: bool) -> str:
+        """Pages.content (or, with ``place``, Pages.place) of one page's HTML; an internal error is one line in the
+        log and leaves the HTML as it was. Nothing here makes a cycle: a collection of MkDocs' heap falling due
+        waits for MkDocs' next allocation. So the collector is paused before anything here allocates (the
+        callers pass no closure; an allocation before the pause ran a collection of the whole heap here, 16 ms
+        at 1,000 docs), and inline, not with no_gc(): a context manager's exit allocates after enabling."""
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return step(Resolver(page, files, self._rel_urls if self.serving else {}))
+            resolve = Resolver(page, files, self._rel_urls if self.serving else {})
+            rel = page.file.src_uri
+            if place:
+                return self.pages.place(rel, html, page.url, resolve, lambda: toc(page))
+            return self.pages.content(rel, html, lambda: toc(page), resolve, page.url)
         except Exception as err:
             log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
             return html

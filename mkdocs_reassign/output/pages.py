@@ -50,11 +50,14 @@ class Pages:
     """Per site: call update() once per build after the check, then markdown(), content() and place()
     per page."""
 
-    def __init__(self, opts, memo: bool):
+    def __init__(self, opts, memo: bool, banner_on: bool = False):
         self.opts = opts
         self.memo = memo  # serve: keep rendered pieces across rebuilds
+        self.banner_on = banner_on  # pages list their diagnostics in a banner (option banner, and whether serving)
         self._nonce = secrets.token_hex(8)  # in the slots markdown() leaves: a doc cannot forge one
-        self._placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner?, boxes?) noted by content() for place()
+        self.placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner?, boxes?) place() puts in, from update()
+        self.plain: frozenset[str] = frozenset()  # feature pages content() has nothing to put in (update())
+        self._banner_keys: dict[str, tuple] = {}  # serve: page -> its banner diagnostics' fields (update())
         self.rep = None
         self.sessions: dict = {}  # rel -> Session (the first wins, as a scan would)
         self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
@@ -74,6 +77,7 @@ class Pages:
         #   sig       feature  _sig(fd)                       key: fd
         #   boxes     feature  completion and findings boxes  key: _key_shown
         #   table     session  attention table                key: _key_shown
+        #   cards     session  its HTML with the cards        key: _key_shown + the HTML
         #   banner    page     diagnostics banner             key: _key_banner
         #   gaps      feature  where its gap anchors go        key: _key_gaps
         #   row       feature  its overview row               key: _key_row
@@ -90,7 +94,7 @@ class Pages:
 
     def update(self, rep, env=None) -> None:
         self.rep = rep
-        self._placed = {}
+        self.placed = {}
         sessions: dict = {}
         for s in rep.sessions:
             sessions.setdefault(s.rel, s)
@@ -120,6 +124,13 @@ class Pages:
         # where each feature's gap anchors go, decided here in one loop: a build releases the docs' headings before
         # rendering, and in serve a look per page would be a cold one
         self._gaps = {rel: g for rel, fd in feats.items() if (g := self._gap_places(fd))}
+        # what place() puts into each page, decided here in one loop rather than once per page in between MkDocs'
+        # rendering (where each look at the plugin's data is a cold one)
+        self.placed = self._placements(feats, sessions)
+        self.plain = frozenset(rel for rel in feats if rel not in self._marked and rel not in self._gaps)
+        if self.memo and self.banner_on:
+            self._banner_keys = {rel: tuple(map(_DIAG_FIELDS, self._shown(rel, rel in feats)))
+                                 for rel, (banner, _boxes) in self.placed.items() if banner}
         if not self.memo:
             self._feats_prev = {}
             return
@@ -213,11 +224,11 @@ class Pages:
 
     # ------------------------------------------------------------------ HTML
 
-    def content(self, rel: str, html: str, toc, banner_on: bool, resolve=None, page_url: str = "") -> str:
+    def content(self, rel: str, html: str, toc, resolve=None, page_url: str = "") -> str:
         """The page's content HTML with what goes into it: the attention table, finding anchors and cards of a
-        session page, the overview map, gap anchors. Where the banner (the content's start) and the boxes
-        (after its H1) go is noted for place(), which puts them in after the search plugin indexed the
-        content: its indexer parses them only to skip them, about 1 ms a page for their HTML with Material.
+        session page, the overview map, gap anchors. The banner (the content's start) and the boxes (after its
+        H1) are place()'s, which puts them in after the search plugin indexed the content: its indexer parses
+        them only to skip them, about 1 ms a page for their HTML with Material. Pages in ``plain`` need no call.
         ``resolve(target_rel, fragment)`` gives an href from this page; ``toc()`` gives its (title, anchor id)
         pairs in document order."""
         rep = self.rep
@@ -226,7 +237,7 @@ class Pages:
         # a feature page holds a marker only where its Markdown has one (known from its scan): no search of the page
         if session is not None or (rel in self._marked if fd is not None else _next_marker(html, 0) >= 0):
             if session is not None:  # (first: the fill step below removes the markers cards leave)
-                html = cards.render_cards(html, session, self._feature_link(resolve), self._nonce)
+                html = self._cards(rel, session, html, page_url, resolve)
             parts = self._fill(rel, session, html, page_url, resolve)
             if parts is not None:
                 pieces, pos = parts
@@ -235,11 +246,39 @@ class Pages:
             places = self._gaps.get(rel)
             if places:  # the overview's cells link to these
                 html = ov.place_gap_anchors(html, places, toc())
-        boxes = fd is not None and self._boxes_on
-        banner = banner_on and (fd is not None or session is not None) and self._has_banner(rel, fd)
-        if boxes or banner:
-            self._placed[rel] = (banner, boxes)
         return html
+
+    def _placements(self, feats: dict, sessions: dict) -> dict[str, tuple[bool, bool]]:
+        """page -> (banner?, boxes?): a feature page gets the boxes, a feature or session page whose banner lists
+        something gets the banner (when banners are on)."""
+        boxes_on, banner_on, out = self._boxes_on, self.banner_on, {}
+        if not (boxes_on or banner_on):
+            return out
+        for rel, fd in feats.items():
+            banner = banner_on and self._has_banner(rel, fd)
+            if boxes_on or banner:
+                out[rel] = (banner, boxes_on)
+        if banner_on:
+            for rel in sessions:
+                if rel not in feats and self._has_banner(rel, None):
+                    out[rel] = (True, False)
+        return out
+
+    def _shown(self, rel: str, feature: bool) -> list:
+        """What a page's banner lists: its own diagnostics; on a feature page, the site-wide contract ones too."""
+        diags = self._page_diags.get(rel, [])
+        return diags + self.site_wide if feature and self.site_wide else diags
+
+    def _cards(self, rel: str, session, html: str, page_url: str, resolve) -> str:
+        """A session page's HTML with its findings' cards; serve keeps it while the page's HTML (compared by value:
+        one memcmp, against escaping every finding's fields again) and what it shows of other docs are the same."""
+        if not self.memo:
+            return cards.render_cards(html, session, self._feature_link(resolve), self._nonce)
+        key = (session, self.pub_n, page_url, html)
+        out = self.cache.get("cards", rel, key, _MISS)
+        if out is _MISS:
+            out = self.cache.put("cards", rel, key, cards.render_cards(html, session, self._feature_link(resolve), self._nonce))
+        return out
 
     def _boxes_at(self, rel: str, html: str) -> int:
         """Where a feature page's boxes go: right under its H1 (the page's start when it has none)."""
@@ -248,15 +287,11 @@ class Pages:
         i = html.find("</h1>")
         return i + 5 if i >= 0 else 0
 
-    def placing(self, rel: str) -> bool:
-        """Did content() note a banner or boxes for this page (place() has something to put in)?"""
-        return rel in self._placed
-
     def place(self, rel: str, html: str, page_url: str, resolve, toc) -> str:
-        """The page's content with the banner and the boxes content() noted, once the search plugin has indexed
+        """The page's content with the banner and the boxes update() decided on, once the search plugin has indexed
         it (on_page_context, after the search plugins); the H1 is looked for in the content as it is then, whatever
         another plugin did to it in between."""
-        placed = self._placed.pop(rel, None)
+        placed = self.placed.pop(rel, None)
         if placed is None:
             return html
         banner_on, boxes_on = placed
@@ -264,11 +299,8 @@ class Pages:
         fd = rep.features.get(rel)
         session = self.sessions.get(rel) if fd is None else None
         banner = boxes = ""
-        if banner_on:  # (content() noted it only on a feature or session page with something to list)
-            diags = self._page_diags.get(rel, [])
-            if fd is not None and self.site_wide:
-                diags = diags + self.site_wide
-            banner = self._banner(rel, fd or session, diags, toc)
+        if banner_on:  # (only on a feature or session page with something to list)
+            banner = self._banner(rel, fd or session, self._shown(rel, fd is not None), toc)
         if boxes_on and fd is not None:
             key = self._key_shown(fd, page_url)
             boxes = self.cache.get("boxes", rel, key, _MISS)
@@ -328,7 +360,7 @@ class Pages:
         pairs = toc()
         if not self.memo:
             return render_banner(diags, anchor_finder(obj.doc.headings, pairs))
-        key = self._key_banner(obj, diags, pairs)
+        key = self._key_banner(rel, obj, pairs)
         html = self.cache.get("banner", rel, key, _MISS)
         if html is _MISS:
             html = self.cache.put("banner", rel, key, render_banner(diags, anchor_finder(obj.doc.headings, pairs)))
@@ -427,9 +459,10 @@ class Pages:
         shows of other docs, and where links are resolved from."""
         return (obj, self.pub_n, page_url)
 
-    def _key_banner(self, obj, diags: list, pairs: list) -> tuple:
-        """A banner: the page's object, the diagnostics it lists, and the headings it points into."""
-        return (obj, tuple(map(_DIAG_FIELDS, diags)), tuple(pairs))
+    def _key_banner(self, rel: str, obj, pairs: list) -> tuple:
+        """A banner: the page's object, the diagnostics it lists (their fields, taken in update()), and the
+        headings it points into."""
+        return (obj, self._banner_keys.get(rel), tuple(pairs))
 
     def _key_gaps(self, fd, diags: list) -> tuple:
         """Where a feature's gap anchors go: its feature (its headings and results) and what ov.verdicts reads
