@@ -138,3 +138,25 @@ def test_short_labels_and_natural_order():
     assert ov._short("Quick Summary") == "Quick Summary"
     assert ov.gap_anchor("section:ui-ux-review") == "reassign-gap-section-ui-ux-review"
     assert sorted(["P10", "P2", "A3", "P1"], key=ov._natural) == ["A3", "P1", "P2", "P10"]
+
+
+def test_the_map_is_ascii_whatever_the_docs_hold(tmp_path):
+    """One emoji in a title would make the whole map (and the page it is copied into) 4 bytes a character:
+    everything outside ASCII is a character reference, which a browser shows as the character."""
+    import html as html_mod
+
+    def edit(project):
+        p4 = project / P4_SRC
+        text = p4.read_text(encoding="utf-8")
+        assert text.count("title: Visitor Reassignment\n") == 1
+        p4.write_text(text.replace("title: Visitor Reassignment\n", "title: Visitor Reassignment 🟢 für Agenten\n"), encoding="utf-8")
+
+    project = copy_project(tmp_path / "project")
+    edit(project)
+    docs = str(project / "docs")
+    rep = validate(walk_docs(docs), Project(str(project), docs, Options(source_root=None)))
+    out = ov.overview(rep, lambda rel, frag: rel + ("#" + frag if frag else ""))
+    assert out.isascii()
+    assert "Visitor Reassignment &#128994; f&#252;r Agenten" in out
+    assert "Visitor Reassignment 🟢 für Agenten" in html_mod.unescape(out)
+    assert "✓" in html_mod.unescape(out)  # the legend's symbols are references too
