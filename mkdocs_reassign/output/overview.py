@@ -169,10 +169,15 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if i % 2 else p.lower() for i, p in enumerate(re.split(r"(\d+)", text)))
 
 
-def overview_order(feats) -> list[FeatureDoc]:
-    """Grouped by area (docs with none last), then by ID in natural order (P2 before P10)."""
-    return sorted(feats, key=lambda fd: (area_of(fd) == "", area_of(fd).lower(), fd.id is None,
-                                         _natural(fd.id or ""), fd.rel))
+def overview_order(feats, key=None) -> list[FeatureDoc]:
+    """Grouped by area (docs with none last), then by ID in natural order (P2 before P10). ``key``: order_key,
+    or one that keeps it per doc (serve)."""
+    return sorted(feats, key=key or order_key)
+
+
+def order_key(fd: FeatureDoc) -> tuple:
+    area = area_of(fd)
+    return (area == "", area.lower(), fd.id is None, _natural(fd.id or ""), fd.rel)
 
 
 def overview_columns(feats: list[FeatureDoc]) -> tuple[tuple[str, str, str], ...]:
@@ -285,7 +290,8 @@ def _ready(c: dict) -> tuple[bool, str]:
     return False, " · ".join(why)
 
 
-def overview_table(columns, rows: list[str], fcols=()) -> str:
+def overview_table(columns, rows: list[str], fcols=(), counts=None) -> str:
+    """The map around its rows; ``counts(row)`` is row_counts of a row (serve passes one that keeps them)."""
     width = 3 + len(columns) + len(fcols)
     body = _grouped(rows, width)
     return (
@@ -293,7 +299,8 @@ def overview_table(columns, rows: list[str], fcols=()) -> str:
                + _tools(body) + _legend()
                + '<div class="reassign-ov-scroll" tabindex="0" role="region" aria-label="Coverage map: features by requirement">'
                '<table class="reassign-ov">' + _head(columns, fcols))
-        + "".join(b for _a, b in body) + _ascii(_totals(columns, fcols, rows) + "</table></div></div>")
+        + "".join(b for _a, b in body)
+        + _ascii(_totals(columns, fcols, rows, counts or (lambda row: row_counts(row, fcols))) + "</table></div></div>")
     )
 
 
@@ -365,24 +372,36 @@ def _legend() -> str:
             "blank: not in the feature's contract</span></p>")
 
 
-def _totals(columns, fcols, rows: list[str]) -> str:
+def row_counts(row: str, fcols) -> tuple[tuple[str, ...], tuple[int, ...], bool]:
+    """What a row adds to the totals, read from its HTML (so the totals say what the rows show): the keys of its
+    unmet cells, its open findings per finding column, and whether it is ready."""
+    unmet = tuple(re.findall(r'data-verdict="unmet" data-key="([^"]*)"', row))
+    opened = tuple(sum(int(x) for x in re.findall(rf'data-open="(\d+)" title="\d+ open: {re.escape(e(label))}"', row))
+                   for label, _emoji, _sev in fcols)
+    return unmet, opened, _is_ready(row)
+
+
+def _totals(columns, fcols, rows: list[str], counts) -> str:
     """Unmet per requirement (the most missed marked), open findings per type, features ready."""
     unmet = [0] * len(columns)
+    opened = [0] * len(fcols)
+    ready = 0
     index = {e(key): i for i, (key, _s, _f) in enumerate(columns)}
     for row in rows:
-        for key in re.findall(r'data-verdict="unmet" data-key="([^"]*)"', row):
+        keys, per_col, is_ready = counts(row)
+        for key in keys:
             i = index.get(key)
             if i is not None:
                 unmet[i] += 1
+        for j, n in enumerate(per_col):
+            opened[j] += n
+        ready += is_ready
     most = max(unmet, default=0)
     tds = []
     for n, (_key, short, _full) in zip(unmet, columns):
         mark = " reassign-ov-most" if n and n == most else ""
         tds.append(f'<td class="reassign-ov-total{mark}" title="{n} unmet: {e(short)}">{n}</td>')
-    text = "".join(rows)
-    for label, _emoji, _sev in fcols:
-        n = sum(int(x) for x in re.findall(rf'data-open="(\d+)" title="\d+ open: {re.escape(e(label))}"', text))
+    for n in opened:
         tds.append(f'<td class="reassign-ov-total" data-fcol="">{n}</td>')
-    ready = sum(1 for r in rows if _is_ready(r))
     return ('<tfoot><tr><th scope="row" class="reassign-ov-feat">Unmet, per requirement</th><td class="reassign-ov-num"></td>'
             + "".join(tds) + f'<td class="reassign-ov-ready">{ready} of {len(rows)} ready</td></tr></tfoot>')

@@ -58,6 +58,7 @@ class Pages:
         self.placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner?, boxes?) place() puts in, from update()
         self.plain: frozenset[str] = frozenset()  # feature pages content() has nothing to put in (update())
         self._banner_keys: dict[str, tuple] = {}  # serve: page -> its banner diagnostics' fields (update())
+        self._row_counts: dict[int, tuple] = {}  # serve: what each overview row adds to the totals (overview())
         self.rep = None
         self.sessions: dict = {}  # rel -> Session (the first wins, as a scan would)
         self.site_wide: list[Diagnostic] = []  # contract diagnostics outside docs_dir: shown on every feature page
@@ -83,6 +84,7 @@ class Pages:
         #   row       feature  its overview row               key: _key_row
         #   entry     feature  its report entry (JSON text)   key: _key_entry
         #   order     ""       (features sorted, columns)     key: feat_n
+        #   okey      feature  its place in that order         key: fd
         #   overview  ""       the overview table             key: _key_overview
         #   json      ""       the whole report               key: _key_json
         # A Cache of its own, not kinds in the engine's: the two live differently (a build releases the engine's
@@ -405,8 +407,12 @@ class Pages:
             return html
         order = cache.get("order", "", self.feat_n)
         if order is None:
-            feats = ov.overview_order(rep.features.values())
-            order = cache.put("order", "", self.feat_n, (feats, ov.overview_columns(feats)))
+            feats = ov.overview_order(rep.features.values(), self._order_key)
+            columns = ov.overview_columns(feats)
+            prev = cache.entry("order", "")
+            if prev is not None and prev[1][1] == columns:
+                columns = prev[1][1]  # the same object: each row's key then compares it by identity, not 1,000 times deeply
+            order = cache.put("order", "", self.feat_n, (feats, columns))
         feats, columns = order
         fcols = ov.finding_columns(rep)
         rows = []
@@ -418,7 +424,25 @@ class Pages:
                 row = cache.put("row", fd.rel, row_key, ov.overview_row(fd, rep.findings_of(fd.id) if fd.id else [],
                                                                          columns, resolve, diags, fcols))
             rows.append(row)
-        return cache.put("overview", "", key, ov.overview_table(columns, rows, fcols))
+        kept = self._row_counts  # id(row) -> (row, fcols, ov.row_counts): rows the cache kept are not read again
+        fresh = {}
+
+        def counts(row):
+            got = kept.get(id(row))
+            if got is None or got[0] is not row or got[1] != fcols:
+                got = (row, fcols, ov.row_counts(row, fcols))
+            fresh[id(row)] = got
+            return got[2]
+
+        html = ov.overview_table(columns, rows, fcols, counts)
+        self._row_counts = fresh
+        return cache.put("overview", "", key, html)
+
+    def _order_key(self, fd) -> tuple:
+        """ov.order_key of a feature, kept while its doc is the same object (the order is redone whenever a
+        feature's results change; its key changes only with the doc)."""
+        got = self.cache.get("okey", fd.rel, fd)
+        return got if got is not None else self.cache.put("okey", fd.rel, fd, ov.order_key(fd))
 
     # ------------------------------------------------------------------ reassign-report.json
 
