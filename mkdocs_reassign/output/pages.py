@@ -27,7 +27,7 @@ from dataclasses import fields as dataclass_fields
 from . import boxes, cards, html as render
 from . import overview as ov
 from .banner import banner as render_banner
-from ..cache import Cache
+from ..cache import Cache, Flat
 from ..model.diagnostics import Diagnostic
 
 PLACEHOLDER = "<!-- reassign:{} -->"
@@ -131,7 +131,7 @@ class Pages:
         self.placed = self._placements(feats, sessions)
         self.plain = frozenset(rel for rel in feats if rel not in self._marked and rel not in self._gaps)
         if self.memo and self.banner_on:
-            self._banner_keys = {rel: tuple(map(_DIAG_FIELDS, self._shown(rel, rel in feats)))
+            self._banner_keys = {rel: Flat(map(_DIAG_FIELDS, self._shown(rel, rel in feats)))
                                  for rel, (banner, _boxes) in self.placed.items() if banner}
         if not self.memo:
             self._feats_prev = {}
@@ -486,22 +486,22 @@ class Pages:
     def _key_banner(self, rel: str, obj, pairs: list) -> tuple:
         """A banner: the page's object, the diagnostics it lists (their fields, taken in update()), and the
         headings it points into."""
-        return (obj, self._banner_keys.get(rel), tuple(pairs))
+        return (obj, self._banner_keys.get(rel), Flat(pairs))
 
     def _key_gaps(self, fd, diags: list) -> tuple:
         """Where a feature's gap anchors go: its feature (its headings and results) and what ov.verdicts reads
         of its diagnostics."""
-        return (fd, tuple((d.requirement, d.rule, d.line, d.severity, bool(d.waived)) for d in diags))
+        return (fd, Flat((d.requirement, d.rule, d.line, d.severity, bool(d.waived)) for d in diags))
 
     def _key_row(self, fd, page_url: str, columns: tuple, diags: list) -> tuple:
         """A feature's overview row: its feature, what it shows of others (the finding columns among it), the
         overview page, the columns, and which of its diagnostics are waived (a baseline changes that alone)."""
-        return (fd, self.pub_n, page_url, columns, tuple((d.requirement, d.line, d.severity, bool(d.waived)) for d in diags))
+        return (fd, self.pub_n, page_url, columns, Flat((d.requirement, d.line, d.severity, bool(d.waived)) for d in diags))
 
     def _key_overview(self, page_url: str) -> tuple:
         """The whole overview: its rows' keys, by way of the counters and the requirements' diagnostics."""
         return (self.pub_n, self.feat_n, page_url,
-                tuple((d.path, d.requirement, d.line, d.severity, bool(d.waived)) for d in self.rep.diagnostics if d.requirement))
+                Flat((d.path, d.requirement, d.line, d.severity, bool(d.waived)) for d in self.rep.diagnostics if d.requirement))
 
     def _key_entry(self, rel: str, fd) -> tuple:
         """A feature's report entry: what it shows of others and of the feature itself (its sig)."""
@@ -510,7 +510,7 @@ class Pages:
 
     def _key_json(self) -> tuple:
         rep = self.rep
-        return (self.pub_n, self.feat_n, rep.docs_prefix, tuple(map(_DIAG_FIELDS, rep.diagnostics)))
+        return (self.pub_n, self.feat_n, rep.docs_prefix, Flat(map(_DIAG_FIELDS, rep.diagnostics)))
 
 
 # ---------------------------------------------------------------------- helpers
