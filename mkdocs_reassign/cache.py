@@ -11,7 +11,6 @@ A one-shot build or ``check`` uses a fresh Cache and drops it.
 from __future__ import annotations
 
 
-
 class Flat(tuple):
     """A key part of strings, numbers and tuples of them only (no object that compares by identity): compared
     with the tuple's own ``==``, in C. A plain tuple is walked element by element, which costs a Python call per
