@@ -119,7 +119,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             self.project = engine.Project(root, config.docs_dir, opts, os.path.basename(config.config_file_path or "mkdocs.yml"),
                                           one_shot=not self.serving)  # a build checks once; serve re-checks
             self.cache = Cache()
-            self.pages = Pages(opts, memo=self.serving, banner_on=opts.banner == "always" or (opts.banner == "serve" and self.serving))
+            self.pages = Pages(opts, memo=self.serving, banner_on=self._banner_on(opts))
             self._rel_urls = {}
             self._key = key
             self._baseline_stamp = None
@@ -184,7 +184,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self.report = rep
         self._unplaced = {}
         if not self.serving:
-            release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self._banner_on())
+            release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
         settle_files(files, docs, rep, self.dirty, self.pages)
         for d in rep.active:
             msg = d.format()
@@ -320,9 +320,9 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             if enabled:
                 gc.enable()
 
-    def _banner_on(self) -> bool:
-        b = self.opts.banner
-        return b == "always" or (b == "serve" and self.serving)
+    def _banner_on(self, opts) -> bool:
+        """Do pages list their diagnostics in a banner (option banner, and whether this is serve)?"""
+        return opts.banner == "always" or (opts.banner == "serve" and self.serving)
 
     def on_post_build(self, config):
         if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):

@@ -96,7 +96,6 @@ class Pages:
 
     def update(self, rep, env=None) -> None:
         self.rep = rep
-        self.placed = {}
         sessions: dict = {}
         for s in rep.sessions:
             sessions.setdefault(s.rel, s)
@@ -274,13 +273,18 @@ class Pages:
     def _cards(self, rel: str, session, html: str, page_url: str, resolve) -> str:
         """A session page's HTML with its findings' cards; serve keeps it while the page's HTML (compared by value:
         one memcmp, against escaping every finding's fields again) and what it shows of other docs are the same."""
+        return self._kept("cards", rel, lambda: (session, self.pub_n, page_url, html),
+                          lambda: cards.render_cards(html, session, self._feature_link(resolve), self._nonce))
+
+    def _kept(self, kind: str, rel: str, key, compute):
+        """``compute()``, which serve keeps under (kind, rel) while ``key()`` is the same; a build just computes it.
+        (Not for the banner and the boxes: they are made in every page's on_page_context, where two closures and
+        three calls more are a few µs a page.)"""
         if not self.memo:
-            return cards.render_cards(html, session, self._feature_link(resolve), self._nonce)
-        key = (session, self.pub_n, page_url, html)
-        out = self.cache.get("cards", rel, key, _MISS)
-        if out is _MISS:
-            out = self.cache.put("cards", rel, key, cards.render_cards(html, session, self._feature_link(resolve), self._nonce))
-        return out
+            return compute()
+        k = key()
+        got = self.cache.get(kind, rel, k, _MISS)
+        return self.cache.put(kind, rel, k, compute()) if got is _MISS else got
 
     def _boxes_at(self, rel: str, html: str) -> int:
         """Where a feature page's boxes go: right under its H1 (the page's start when it has none)."""
@@ -324,13 +328,7 @@ class Pages:
     def _gap_places(self, fd) -> tuple:
         """ov.gap_places of a feature; serve keeps it while its doc and its diagnostics' verdict fields are the same."""
         diags = self._diags_of(fd.rel)
-        if not self.memo:
-            return ov.gap_places(fd, diags)
-        key = self._key_gaps(fd, diags)
-        places = self.cache.get("gaps", fd.rel, key, _MISS)
-        if places is _MISS:
-            places = self.cache.put("gaps", fd.rel, key, ov.gap_places(fd, diags))
-        return places
+        return self._kept("gaps", fd.rel, lambda: self._key_gaps(fd, diags), lambda: ov.gap_places(fd, diags))
 
     def _diags_of(self, rel: str) -> list:
         """Every diagnostic of a page, waived ones included (the overview shows them as waived)."""
@@ -378,13 +376,8 @@ class Pages:
                 return ""  # typed into a doc, on a page that is no session, or a card marker left unpaired
             if m.group(1) == "anchor":
                 return render.finding_anchor(words[0].removeprefix("finding-").upper()) if len(words) == 2 else ""
-            key = self._key_shown(session, page_url)
-            table = self.cache.get("table", rel, key, _MISS)
-            if table is _MISS:
-                table = render.attention_table(session, rep.finding_registry, resolve)
-                if self.memo:
-                    self.cache.put("table", rel, key, table)
-            return table
+            return self._kept("table", rel, lambda: self._key_shown(session, page_url),
+                              lambda: render.attention_table(session, rep.finding_registry, resolve))
 
         overview_html = None
 
