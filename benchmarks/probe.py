@@ -71,6 +71,52 @@ def install_timers() -> None:
             return timed
 
         setattr(cls, name, make(fn, name))
+    _time_page_steps(mod)
+
+
+INNER = [0.0]  # time spent in MkDocs' own read_source / render inside the plugin's per-page wrappers
+
+
+def _time_page_steps(mod) -> None:
+    """The plugin also works inside two per-page wrappers it sets in on_nav (plugin._GuardedRead around a page's
+    read_source, plugin._Rendered around its render): their time, less MkDocs' own read and render inside
+    them, is plugin time too, reported as "read_source (per page)" and "render (per page)"."""
+    import importlib
+
+    def inner(fn):
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                INNER[0] += time.perf_counter() - t0
+        return timed
+
+    for name in ("mkdocs.structure.pages", "properdocs.structure.pages"):
+        try:
+            page_cls = importlib.import_module(name).Page
+        except ImportError:
+            continue
+        for attr in ("read_source", "render"):
+            setattr(page_cls, attr, inner(getattr(page_cls, attr)))
+
+    def own(cls, label):
+        fn = cls.__call__
+
+        def timed(*args, **kwargs):
+            before = INNER[0]
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                dt = time.perf_counter() - t0 - (INNER[0] - before)
+                TIMES[label] = TIMES.get(label, 0.0) + dt
+                CALLS[label] = CALLS.get(label, 0) + 1
+        cls.__call__ = timed
+
+    own(mod._GuardedRead, "read_source (per page)")
+    own(mod._Rendered, "render (per page)")
 
 
 def reset() -> None:

@@ -59,6 +59,10 @@ class Cache:
         self._store.setdefault(kind, {})[path] = (key, value)
         return value
 
+    def kind(self, kind: str) -> dict:
+        """path -> (key, value) of one kind, to read many in a loop (no call per path); not to be changed."""
+        return self._store.get(kind, {})
+
     def entry(self, kind: str, path: str):
         """(key, value) stored for a path whatever its key, or None."""
         return self._store.get(kind, {}).get(path)

@@ -59,23 +59,43 @@ for _name in ("mkdocs.structure.pages", "properdocs.structure.pages"):  # where 
 
 class _GuardedRead:
     """A page's ``read_source`` (set on the page in on_nav): MkDocs' own, and when that fails with the
-    errors of a file edited or deleted mid-build, the plugin's read-error and a note instead."""
+    errors of a file edited or deleted mid-build, the plugin's read-error and a note instead. On a session
+    page (``session``) it is followed by the plugin's Markdown step (Pages.markdown): the page's Markdown gets
+    it before any plugin's on_page_markdown, and no other page pays a call for it."""
 
-    __slots__ = ("plugin", "page", "read")
+    __slots__ = ("plugin", "page", "read", "session")
 
-    def __init__(self, plugin, page, read):
-        self.plugin, self.page, self.read = plugin, page, read
+    def __init__(self, plugin, page, read, session: bool = False):
+        self.plugin, self.page, self.read, self.session = plugin, page, read, session
 
     def __call__(self, config):
         _MuteFailedRead.on = True
         try:
-            return self.read(config)
+            self.read(config)
         except (OSError, ValueError):
-            pass
+            _MuteFailedRead.on = False
+            self.plugin._read_failed(self.page)  # a note in place of the page, unless it is readable again
+            self.read(config)  # of the note, or of the file as it is now (then MkDocs' own errors)
         finally:
             _MuteFailedRead.on = False
-        self.plugin._read_failed(self.page)  # a note in place of the page, unless it is readable again
-        return self.read(config)  # of the note, or of the file as it is now (then MkDocs' own errors)
+        if self.session:
+            self.plugin._markdown_step(self.page)
+
+
+class _Rendered:
+    """A page's ``render`` (set in on_nav on the pages Pages.content has something for: sessions, pages that may
+    hold the overview marker, feature pages with a marker or gap anchors): MkDocs' own, then the plugin's
+    content step, before any plugin's on_page_content. A feature page with nothing there pays no call."""
+
+    __slots__ = ("plugin", "page", "render")
+
+    def __init__(self, plugin, page, render):
+        self.plugin, self.page, self.render = plugin, page, render
+
+    def __call__(self, config, files):
+        self.render(config, files)
+        page = self.page
+        page.content = self.plugin._page_step(page, page.content, files, False)
 
 
 CSS_PATH = "assets/mkdocs-reassign.css"
@@ -98,7 +118,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._baseline_stamp = None
         self._rel_urls: dict[tuple[str, str], str] = {}  # serve: (url, page url) -> get_relative_url()
         self._files = None  # the site's files, for links from the boxes placed in on_page_context
-        self._unplaced: dict[str, str] = {}  # page -> its content before on_page_context placed banner and boxes
+        self._undo_page = self._undo_content = None  # the last page given a banner or boxes, and its content before
         self._report_clash: str | None = None  # report_file names a file MkDocs writes (on_files): not written
 
     # -- lifecycle: having on_startup keeps this instance across serve rebuilds
@@ -182,7 +202,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                                 "with the next build that checks.\n")  # serve: the overview URL never 404s
             return files
         self.report = rep
-        self._unplaced = {}
+        self._undo_page = self._undo_content = None
         if not self.serving:
             release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
         settle_files(files, docs, rep, self.dirty, self.pages)
@@ -216,16 +236,35 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         plugin registers one.)"""
         if self.project is None:
             return nav
+        self._files = files
+        checked = self.report is not None
+        sessions, plain = (self.pages.sessions, self.pages.plain) if checked else ({}, frozenset())
+        late_md = late_content = False  # a page MkDocs makes only after this event needs the plugin's events
         enabled = gc.isenabled()  # a wrapper per page: a collection of MkDocs' heap falling due waits for MkDocs
         gc.disable()  # (inline, as in _page_step)
         try:
-            for f in files.documentation_pages():
-                page = f.page
-                if page is not None and f.generated_by is None and f.src_dir and "read_source" not in vars(page):
-                    page.read_source = _GuardedRead(self, page, page.read_source)
+            for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included):
+                page, rel = f.page, f.src_uri
+                if page is None:  # a draft in serve: MkDocs makes its page after on_nav
+                    late_md = late_md or rel in sessions
+                    late_content = late_content or (checked and rel not in plain)
+                    continue
+                page_vars = vars(page)
+                if f.generated_by is None and f.src_dir and "read_source" not in page_vars:
+                    page.read_source = _GuardedRead(self, page, page.read_source, rel in sessions)
+                if checked and rel not in plain and "render" not in page_vars:
+                    page.render = _Rendered(self, page, page.render)
         finally:
             if enabled:
                 gc.enable()
+        # Every page that needs the Markdown or the content step has it in its own read_source or render: the
+        # plugin's on_page_markdown and on_page_content would be one call per page for nothing (about 5 µs each,
+        # between two pages' rendering), so they leave this build's event lists. (Kept when a draft page needs them.)
+        events = getattr(config.plugins, "events", None)
+        for name, late in (("page_markdown", late_md), ("page_content", late_content)):
+            handler = getattr(self, "on_" + name)
+            if not late and isinstance(events, dict) and handler in events.get(name, ()):
+                events[name].remove(handler)
         return nav
 
     def _read_failed(self, page) -> None:
@@ -260,19 +299,26 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
     @event_priority(50)  # before other plugins reshape the Markdown
     def on_page_markdown(self, markdown, page, config, files):
-        if self.report is None or page.file.src_uri not in self.pages.sessions:  # (the pages that get something here)
+        """Only for a page on_nav could not give the step (a draft in serve); on_nav drops it otherwise."""
+        if isinstance(vars(page).get("read_source"), _GuardedRead):
             return markdown
+        page.markdown = markdown
+        self._markdown_step(page)
+        return page.markdown
+
+    def _markdown_step(self, page) -> None:
+        """A session page's Markdown with the slots for its attention table and anchors for its findings."""
+        rel = page.file.src_uri
+        if self.report is None or rel not in self.pages.sessions:
+            return
         try:
-            return self.pages.markdown(page.file.src_uri, markdown)
+            page.markdown = self.pages.markdown(rel, page.markdown)
         except Exception as err:
-            log.error(f"mkdocs-reassign internal error on {page.file.src_uri}: {type(err).__name__}: {err}")
-            return markdown
+            log.error(f"mkdocs-reassign internal error on {rel}: {type(err).__name__}: {err}")
 
     def on_page_content(self, html, page, config, files):
-        self._files = files
-        # most feature pages get nothing here (their banner and boxes come in on_page_context): one look, no call.
-        # Each call into the plugin between MkDocs' rendering of pages is a cold one, about 2 µs a frame.
-        if self.report is None or page.file.src_uri in self.pages.plain:
+        """Only for a page on_nav could not give the step (a draft in serve); on_nav drops it otherwise."""
+        if self.report is None or isinstance(vars(page).get("render"), _Rendered) or page.file.src_uri in self.pages.plain:
             return html
         return self._page_step(page, html, files, False)
 
@@ -280,24 +326,39 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     def on_page_context(self, context, page, config, nav):
         """The banner and the boxes go into the content after the search plugins indexed it: their indexer
         never parses them. (Here, not in the finished page: the content is a fraction of a page that holds
-        the site's navigation, and the page is not copied once more.)"""
-        if self.report is None or self._files is None or page.file.src_uri not in self.pages.placed:
+        the site's navigation, and the page is not copied once more.)
+
+        The page rendered before this one gets its content without them back first (what the search index
+        holds; the last page's in on_post_build). MkDocs keeps every page's content to the end of the build;
+        keeping the copies with the boxes cost 2.5 MB of peak RSS at 70 docs (the allocator's holes, not the
+        boxes' bytes). Here rather than in on_post_page: one call per page fewer."""
+        done = self._undo_page
+        if done is not None:  # (inline: a call costs about 2 µs here)
+            done.content = self._undo_content
+            self._undo_page = self._undo_content = None
+        if self.report is None or self._files is None:
             return context
-        before = page.content
-        page.content = self._page_step(page, before, self._files, True)
-        if page.content is not before:
-            self._unplaced[page.file.src_uri] = before
+        pages, rel = self.pages, page.file.src_uri
+        ready = pages.ready.pop(rel, None)  # serve: the page's boxes as the last rebuild drew them
+        if ready is not None and ready[0] == page.url:
+            pages.placed.pop(rel, None)
+            before = page.content
+            head = before[:pages.boxes_at(rel, before)]
+            page.content = before.replace(head, head + ready[1], 1)
+        elif rel in pages.placed:
+            before = page.content
+            page.content = self._page_step(page, before, self._files, True)
+        else:
+            return context
+        if page.content is not before:  # (no tuple: nothing here allocates an object the collector tracks)
+            self._undo_page, self._undo_content = page, before
         return context
 
-    @event_priority(-100)  # after plugins that read page.content next to the finished page
-    def on_post_page(self, output, page, config):
-        """The page is rendered: page.content is its content without the banner and the boxes again (what the
-        search index holds). MkDocs keeps every page's content to the end of the build; keeping the copy with
-        the boxes instead cost 2.5 MB of peak RSS at 70 docs (the allocator's holes, not the boxes' bytes)."""
-        before = self._unplaced.pop(page.file.src_uri, None)
-        if before is not None:
-            page.content = before
-        return output
+    def _restore(self) -> None:
+        """Put back the content without the banner and the boxes on the page that had them last."""
+        if self._undo_page is not None:
+            self._undo_page.content = self._undo_content
+            self._undo_page = self._undo_content = None
 
     def _page_step(self, page, html: str, files, place: bool) -> str:
         """Pages.content (or, with ``place``, Pages.place) of one page's HTML; an internal error is one line in the
@@ -324,7 +385,9 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         """Do pages list their diagnostics in a banner (option banner, and whether this is serve)?"""
         return opts.banner == "always" or (opts.banner == "serve" and self.serving)
 
+    @event_priority(100)  # before plugins that read the pages' content once they are all built
     def on_post_build(self, config):
+        self._restore()  # (the last page's)
         if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):
             return
         from .output.formats import atomic_write

@@ -252,8 +252,8 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
     """The banner and the boxes go into the content after the search plugins indexed it (on_page_context at
     priority -100): a plugin reading page.content in on_page_context (Material's search indexer, at about 1 ms a
     page for the boxes' HTML) sees neither them nor a marker; the written page has them right under the H1,
-    also where another plugin changed the content after the plugin's on_page_content. Once the page is
-    rendered, page.content is the content without them again."""
+    also where another plugin changed the content after the plugin's content step. Once the site is built
+    (on_post_build), every page's page.content is the content without them again, the last page's too."""
     from test_hostile import mkdocs_build
 
     project = copy_project(tmp_path / "project")
@@ -275,13 +275,14 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
     (project / "hook_late.py").write_text(  # a hook module has one function per event: the late one is here
         "import json\n"
         "from mkdocs.plugins import event_priority\n"
-        "LATE = {}\n"
+        "PAGES = {}\n"
         "@event_priority(-200)\n"
         "def on_post_page(output, page, config):\n"
-        "    LATE[page.file.src_uri] = 'reassign-boxes' in page.content\n"
+        "    PAGES[page.file.src_uri] = page\n"
         "    return output\n"
         "def on_post_build(config):\n"
-        "    open(config.config_file_path + '.late.json', 'w').write(json.dumps(LATE))\n", encoding="utf-8")
+        "    late = {rel: 'reassign-boxes' in page.content for rel, page in PAGES.items()}\n"
+        "    open(config.config_file_path + '.late.json', 'w').write(json.dumps(late))\n", encoding="utf-8")
     cfg = project / "mkdocs.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n  - hook_late.py\n", encoding="utf-8")
     r = mkdocs_build(project)
@@ -292,11 +293,53 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
     rel = P4_SRC[len("docs/"):]
     assert rel.endswith("visitor-reassignment.md")
     # the indexed content holds neither the boxes nor a marker; the rendered page's content has the boxes until the
-    # plugin's on_post_page (priority -100) puts back the content without them (what MkDocs keeps to the build's end)
+    # plugin puts back the content without them (what MkDocs keeps to the build's end): every page's by on_post_build
     late = json.loads((project / "mkdocs.yml.late.json").read_text(encoding="utf-8"))
     assert seen[rel] + [late[rel]] == [False, False, True, False]
+    assert len(late) > 5 and not any(late.values()), late
     html = (tmp_path / "site" / P4_PAGE).read_text(encoding="utf-8")
     assert html.count('class="reassign-boxes"') == 1 and "reassign:" not in html
     assert html.index("before the title") < html.index("</h1>") < html.index('class="reassign-boxes"')
     other = [p for p in (tmp_path / "site" / "features").rglob("index.html") if "reassign-boxes" in p.read_text(encoding="utf-8")]
     assert len(other) > 1  # the other feature pages have theirs too
+
+
+def test_draft_pages_in_serve_get_what_other_pages_get(tmp_path, mkdocs_log, monkeypatch):
+    """A page under MkDocs' draft_docs is built only by serve, and MkDocs makes its page object after on_nav, where
+    the plugin gives every other page its Markdown and content steps: a draft session and a draft feature doc get
+    them through the page events instead (the attention table, the finding anchors, the boxes), the same page as
+    when they are no drafts. Without drafts, the events are not called at all."""
+    from project_copy import SESSION_SRC
+
+    import re
+
+    project = copy_project(tmp_path / "project")
+    cfg = project / "mkdocs.yml"  # no nav: (a page the nav names is made before on_nav, draft or not)
+    text, n = re.subn(r"(?m)^nav:\n(?:[ \t]+.*\n)*", "", cfg.read_text(encoding="utf-8"))
+    assert n == 1
+    cfg.write_text(text, encoding="utf-8")
+    session_page = SESSION_SRC[len("docs/"):-len(".md")] + "/index.html"
+    pages = (session_page, P4_PAGE)
+    from mkdocs_reassign.plugin import ReassignPlugin
+
+    calls: list[str] = []
+    for name in ("on_page_markdown", "on_page_content"):
+        def counted(self, item, *, _fn=getattr(ReassignPlugin, name), _name=name, **kw):
+            calls.append(_name)
+            return _fn(self, item, **kw)
+        counted.mkdocs_priority = getattr(getattr(ReassignPlugin, name), "mkdocs_priority", 0)
+        monkeypatch.setattr(ReassignPlugin, name, counted)
+    _build(project, tmp_path / "plain", fresh=True)
+    plain = {p: (tmp_path / "plain" / p).read_text(encoding="utf-8") for p in pages}
+    assert 'class="reassign-attention"' in plain[session_page] and 'class="reassign-anchor"' in plain[session_page]
+    assert 'class="reassign-boxes"' in plain[P4_PAGE]
+    assert calls == []  # every page had its steps in its own read_source and render
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f"draft_docs: |\n  {SESSION_SRC[len('docs/'):]}\n  {P4_SRC[len('docs/'):]}\n",
+                   encoding="utf-8")
+    _build(project, tmp_path / "draft", fresh=True)
+    for p in pages:
+        html = (tmp_path / "draft" / p).read_text(encoding="utf-8")
+        assert "mkdocs-draft-marker" in html
+        for mark in ('class="reassign-attention"', 'class="reassign-anchor"', 'class="reassign-boxes"', "reassign:"):
+            assert html.count(mark) == plain[p].count(mark), (p, mark)
+    assert "on_page_markdown" in calls and "on_page_content" in calls

@@ -57,6 +57,7 @@ class Pages:
         self._nonce = secrets.token_hex(8)  # in the slots markdown() leaves: a doc cannot forge one
         self.placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner?, boxes?) place() puts in, from update()
         self.plain: frozenset[str] = frozenset()  # feature pages content() has nothing to put in (update())
+        self.ready: dict[str, tuple[str, str]] = {}  # serve: page -> (its URL, its boxes) as the last rebuild drew them
         self._banner_keys: dict[str, tuple] = {}  # serve: page -> its banner diagnostics' fields (update())
         self._row_counts: dict[int, tuple] = {}  # serve: what each overview row adds to the totals (overview())
         self.rep = None
@@ -165,6 +166,21 @@ class Pages:
         if feat:
             self.feat_n += 1
         self._feats_prev = dict(feats)
+        self.ready = self._ready(feats)
+
+    def _ready(self, feats: dict) -> dict[str, tuple[str, str]]:
+        """Serve: the feature pages whose boxes are the ones the last rebuild drew (same doc, same pub_n; the
+        adapter checks the URL) and that get no banner: placing them is a splice, with no call into place()."""
+        out = {}
+        boxes_of = self.cache.kind("boxes")
+        pub_n = self.pub_n
+        for rel, (banner, boxes_on) in self.placed.items():
+            entry = boxes_of.get(rel) if boxes_on and not banner else None
+            if entry is not None:
+                (fd, n, url), html = entry
+                if n == pub_n and fd is feats.get(rel):
+                    out[rel] = (url, html)
+        return out
 
     # ------------------------------------------------------------------ Markdown (session pages only)
 
@@ -286,7 +302,7 @@ class Pages:
         got = self.cache.get(kind, rel, k, _MISS)
         return self.cache.put(kind, rel, k, compute()) if got is _MISS else got
 
-    def _boxes_at(self, rel: str, html: str) -> int:
+    def boxes_at(self, rel: str, html: str) -> int:
         """Where a feature page's boxes go: right under its H1 (the page's start when it has none)."""
         if rel not in self._with_h1:
             return 0
@@ -318,7 +334,7 @@ class Pages:
         # join would copy it twice more; pages are often 4 bytes a character, for one emoji)
         if not (banner or boxes):
             return html
-        head = html[:self._boxes_at(rel, html) if boxes else 0]
+        head = html[:self.boxes_at(rel, html) if boxes else 0]
         return html.replace(head, banner + head + boxes, 1)
 
     def _has_banner(self, rel: str, fd) -> bool:
