@@ -32,9 +32,6 @@ from .sources import (LINK_HINT, MARKDOWN_EXTENSIONS, Source, check_other_file, 
 __all__ = ["Project", "Site", "Report", "validate", "MARKDOWN_EXTENSIONS", "Source", "decode", "read_source", "walk_docs",
            "check_other_file"]
 
-_CITE_HINT = re.compile(r"-[0-9]|<!--")
-
-
 @dataclass
 class Project:
     """What the engine needs to know besides the list of files: where they are and how to check them."""
@@ -108,6 +105,8 @@ class Site:
 
 
 _NONE = object()
+
+_CITE_TAIL = re.compile(r"-[0-9]{3}(?![A-Za-z0-9-])")  # how every cite ends (model.findings.Registry.cite_re)
 
 
 @dataclass
@@ -370,18 +369,20 @@ def _cites(rel: str, fd, reg, cache: Cache) -> list[tuple[int, str]]:
     cite_re = reg.cite_re
     prose = doc.prose
     lines = [t if "-" in t and prose[i] else "" for i, t in enumerate(doc.lines)]
-    # A cited ID ends in -NNN, so only a line with a dash before a digit (or a comment, whose removal
-    # could join one) can hold one: find those lines in one pass, not with a regex call per line.
+    # A cited ID ends as cite_re does (_CITE_TAIL), so only a line holding that end, or a comment (whose removal
+    # could join one), can hold one: find those lines in one pass, not with a regex call per line. (One pattern
+    # with a literal first character: "-NNN|<!--" is five times slower to search, "PREFIX-|<!--" fourteen.)
     blob = "\n".join(lines)
-    out = []
+    found = []
     line = last = 0
-    seen = -1
-    for m in _CITE_HINT.finditer(blob):
+    for m in _CITE_TAIL.finditer(blob):
         line += blob.count("\n", last, m.start())
         last = m.start()
-        if line == seen:
-            continue
-        seen = line
+        found.append(line)
+    if "<!--" in blob:
+        found.extend(i for i, t in enumerate(lines) if "<!--" in t)
+    out = []
+    for line in sorted(set(found)):
         text = lines[line]
         if "<!--" in text:  # an inline comment is not rendered: IDs in it are not cited
             text = sub_comments(text, "")

@@ -49,9 +49,9 @@ from mkdocs_reassign.engine import Project, decode, validate, walk_docs
 from mkdocs_reassign.markdown import scan
 
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-# The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 + 500 = 11,000 examples.
+# The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 + 500 + 1000 = 12,000 examples.
 SLOW_N = {"scan": 3000, "session": 2000, "feature": 1500, "tree": 1000, "render": 1500, "fix": 800, "waivers": 700,
-          "json": 500}
+          "json": 500, "cites": 1000}
 
 
 def slow(n: int):
@@ -493,6 +493,31 @@ def _indented_json(value, nl):
 JSON_ARGS = (JSON_VALUE, st.sampled_from(["\n", "\n  "]))
 test_indented_json_is_json_dumps = QUICK(given(*JSON_ARGS)(_indented_json))
 test_indented_json_is_json_dumps_slow = slow(SLOW_N["json"])(given(*JSON_ARGS)(_indented_json))
+
+
+# ---------------------------------------------------------------------- cites (engine._cites)
+
+CITE_ATOMS = ["CRIT-1201-001", "Q-2026-002", "UX-P4-003", "M-1201-001", "-", "<!-- x -->", "<!--", "-->", " ", "\n", "a",
+              "1", "-12", "-123", "-1234", "CRIT", "Q-", "2026-01-01", "`", "```", "| ", "- item ", "1201", "001", "P4"]
+CITE_DOC = st.one_of(st.lists(st.sampled_from(CITE_ATOMS), max_size=50).map("".join), DOC)
+
+
+def _cites(text):
+    """engine._cites (lines found in one search of the whole doc) gives what its definition gives: every match of
+    cite_re in each prose line, with the line's comments removed, in order."""
+    from mkdocs_reassign.cache import Cache
+    from mkdocs_reassign.engine import _cites as cites, _finding_registry
+    from mkdocs_reassign.markdown import sub_comments
+
+    doc = scan(text)
+    reg = _finding_registry(Options(), Cache())[0]
+    want = [(i + 1, m.group()) for i, t in enumerate(doc.lines) if doc.prose[i]
+            for m in reg.cite_re.finditer(sub_comments(t, "") if "<!--" in t else t)]
+    assert cites("x.md", SimpleNamespace(doc=doc), reg, Cache()) == want
+
+
+test_cites_are_the_prose_lines_matches = QUICK(given(CITE_DOC)(_cites))
+test_cites_are_the_prose_lines_matches_slow = slow(SLOW_N["cites"])(given(CITE_DOC)(_cites))
 
 
 def test_slow_variants_add_up_to_10000_examples():
