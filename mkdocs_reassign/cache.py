@@ -50,8 +50,9 @@ class Cache:
         self.generation = 0  # bumped by the engine when what links resolve against changes
 
     def get(self, kind: str, path: str, key, default=None):
-        entry = self._store.get(kind, {}).get(path)
-        if entry is not None and _same(entry[0], key):
+        slot = self._store.get(kind)  # (no empty dict made per call: this runs for every file on every rebuild)
+        entry = slot.get(path) if slot is not None else None
+        if entry is not None and (entry[0] is key or _same(entry[0], key)):
             return entry[1]
         return default
 
@@ -65,7 +66,8 @@ class Cache:
 
     def entry(self, kind: str, path: str):
         """(key, value) stored for a path whatever its key, or None."""
-        return self._store.get(kind, {}).get(path)
+        slot = self._store.get(kind)
+        return slot.get(path) if slot is not None else None
 
     def drop(self, kind: str, path: str) -> None:
         self._store.get(kind, {}).pop(path, None)
