@@ -207,6 +207,15 @@ def test_explored_quote_in_list_then_heading_item():
         assert disagreements(text) == [], text
 
 
+def test_explored_last_quote_line_with_more_markers_than_the_fence():
+    """Found by the exploring property run (2026-12-02, ``'> ```\\n> > '``): a final, newline-less line of bare quote
+    markers is left out of an open fence in a quote only when it has no more markers than the quotes the fence is
+    in; a further ``>`` is the fence's content (markdown-it)."""
+    for text in ("> ```\n> > ", "> ```\n> >", "> ```\n>>", "> > ```\n> > >", "- > ```\n  > >", "> ```\n>\t>",
+                 "> ```\n> x\n> > ", "> ```\n>", "> ```\n> ", "> > ```\n> >", "> > ```\n>", "- > ```\n  >"):
+        assert disagreements(text) == [], text
+
+
 # ---------------------------------------------------------------------------
 # generated documents
 

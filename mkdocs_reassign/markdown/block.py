@@ -637,11 +637,13 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
         _collect_links(doc, runs)
     comments.sort()
     if fences and n_lines > 1 and not text.endswith("\n"):
-        # markdown-it leaves a final, newline-less line of bare block-quote markers out of an open fence in a quote
+        # markdown-it leaves a final, newline-less line of bare block-quote markers out of an open fence in a quote,
+        # when it holds no more markers than the quotes the fence is in (a further ">" is the fence's content)
         f = fences[-1]
         last = lines[-1]
+        depth = _FENCE_PREFIX.match(lines[f.start - 1]).group(0).count(">") if f.start <= n_lines else 0
         if (not f.closed and f.end == n_lines and f.start < n_lines and ">" in last and _QUOTE_ONLY.fullmatch(last)
-                and ">" in _FENCE_PREFIX.match(lines[f.start - 1]).group(0)):  # the fence is inside a quote
+                and depth and last.count(">") <= depth):  # the fence is inside a quote
             f.end -= 1
             if f.body:
                 f.body.pop()
