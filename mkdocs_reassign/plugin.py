@@ -253,10 +253,10 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                         late_content = late_content or (checked and f.src_uri not in plain)
                     continue
                 rel = f.src_uri
-                page_vars = vars(page)
-                if f.generated_by is None and f.src_dir and "read_source" not in page_vars:
+                page_vars = vars(page)  # (a method another plugin set on the page is wrapped as MkDocs' own is)
+                if f.generated_by is None and f.src_dir and not isinstance(page_vars.get("read_source"), _GuardedRead):
                     page.read_source = _GuardedRead(self, page, page.read_source, rel in sessions)
-                if checked and rel not in plain and "render" not in page_vars:
+                if checked and rel not in plain and not isinstance(page_vars.get("render"), _Rendered):
                     page.render = _Rendered(self, page, page.render)
         finally:
             if enabled:

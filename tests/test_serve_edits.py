@@ -343,3 +343,33 @@ def test_draft_pages_in_serve_get_what_other_pages_get(tmp_path, mkdocs_log, mon
         for mark in ('class="reassign-attention"', 'class="reassign-anchor"', 'class="reassign-boxes"', "reassign:"):
             assert html.count(mark) == plain[p].count(mark), (p, mark)
     assert "on_page_markdown" in calls and "on_page_content" in calls
+
+
+def test_a_page_whose_render_another_plugin_wrapped_still_gets_the_content_step(tmp_path):
+    """Another plugin that sets its own render or read_source on a page in on_nav (before the plugin's, at priority
+    -100) is wrapped in turn: the session page still gets its attention table and anchors, and both plugins' work shows."""
+    from project_copy import SESSION_SRC
+    from test_hostile import mkdocs_build
+
+    project = copy_project(tmp_path / "project")
+    (project / "hook.py").write_text(
+        "def on_nav(nav, config, files):\n"
+        "    for f in files.documentation_pages():\n"
+        "        page = f.page\n"
+        "        if page is not None and f.src_uri.startswith('findings/'):\n"
+        "            render, read = page.render, page.read_source\n"
+        "            def own_render(config, files, _render=render, _page=page):\n"
+        "                _render(config, files)\n"
+        "                _page.content += '<p>rendered by another plugin</p>'\n"
+        "            def own_read(config, _read=read, _page=page):\n"
+        "                _read(config)\n"
+        "                _page.markdown = _page.markdown.rstrip('\\n') + ' read by another plugin\\n'\n"
+        "            page.render, page.read_source = own_render, own_read\n"
+        "    return nav\n", encoding="utf-8")
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
+    r = mkdocs_build(project)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    html = (tmp_path / "site" / (SESSION_SRC[len("docs/"):-len(".md")] + "/index.html")).read_text(encoding="utf-8")
+    assert 'class="reassign-attention"' in html and 'class="reassign-anchor"' in html and "reassign:" not in html
+    assert "rendered by another plugin" in html and "read by another plugin" in html
