@@ -185,6 +185,18 @@ def test_real_serve_survives_a_long_burst_of_hostile_edits(tmp_path):
     _serve_burst(tmp_path, 20, seed=2)
 
 
+def _build_with_hooks(project: Path, *args: str, **hooks: str):
+    """Write each hook module (name -> source) into the project, list them under hooks: in its mkdocs.yml, and
+    build it with MkDocs (a subprocess; ``args`` go to ``mkdocs build``)."""
+    from test_hostile import mkdocs_build
+
+    for name, source in hooks.items():
+        (project / f"{name}.py").write_text(source, encoding="utf-8")
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n" + "".join(f"  - {name}.py\n" for name in hooks), encoding="utf-8")
+    return mkdocs_build(project, *args)
+
+
 HOOK = '''import os
 from mkdocs.plugins import event_priority
 
@@ -214,14 +226,9 @@ def test_a_page_changed_after_the_check_is_a_read_error_not_a_crash(tmp_path, mo
     inside it, in on_files after the check or in on_pre_page after the plugin's. Before, MkDocs died with its own
     UnicodeDecodeError / FileNotFoundError traceback (and when the edit came after the plugin's on_pre_page,
     also after the stat guard of issue 16: the page's read itself is guarded now)."""
-    from test_hostile import mkdocs_build
-
     project = copy_project(tmp_path / "project")
     rel = P4_SRC[len("docs/"):]
-    (project / "hook.py").write_text((HOOK if when == "on_files" else HOOK_PRE_PAGE).format(rel=rel, mode=mode), encoding="utf-8")
-    cfg = project / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
-    r = mkdocs_build(project)
+    r = _build_with_hooks(project, hook=(HOOK if when == "on_files" else HOOK_PRE_PAGE).format(rel=rel, mode=mode))
     out = r.stdout + r.stderr
     assert r.returncode == 0 and "Traceback" not in out and "internal error" not in out, out[-4000:]
     assert "Encoding error reading file" not in out and "File not found" not in out, out[-4000:]  # MkDocs' own lines
@@ -233,16 +240,11 @@ def test_a_page_changed_after_the_check_is_a_read_error_not_a_crash(tmp_path, mo
 def test_another_plugins_page_read_source_still_works_under_strict(tmp_path):
     """MkDocs takes one on_page_read_source handler per site and warns (failing --strict) at a second: the
     plugin guards the read in on_pre_page instead, so a site whose other plugin reads pages still builds."""
-    from test_hostile import mkdocs_build
-
     project = copy_project(tmp_path / "project")
-    (project / "hook.py").write_text(
+    r = _build_with_hooks(project, "--strict", hook=(
         "def on_page_read_source(page, config):\n"
         "    if page.file.src_uri == 'index.md':\n"
-        "        return '# Home\\n\\nread by another plugin\\n'\n", encoding="utf-8")
-    cfg = project / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
-    r = mkdocs_build(project, "--strict")
+        "        return '# Home\\n\\nread by another plugin\\n'\n"))
     out = r.stdout + r.stderr
     assert "Multiple 'on_page_read_source'" not in out, out[-3000:]
     assert "read by another plugin" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
@@ -254,10 +256,8 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
     page for the boxes' HTML) sees neither them nor a marker; the written page has them right under the H1,
     also where another plugin changed the content after the plugin's content step. Once the site is built
     (on_post_build), every page's page.content is the content without them again, the last page's too."""
-    from test_hostile import mkdocs_build
-
     project = copy_project(tmp_path / "project")
-    (project / "hook.py").write_text(
+    hook = (
         "import json, os\n"
         "from mkdocs.plugins import event_priority\n"
         "SEEN = {}\n"
@@ -271,8 +271,8 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
         "    SEEN[page.file.src_uri].append('reassign-boxes' in page.content)\n"
         "    return output\n"
         "def on_post_build(config):\n"
-        "    open(os.path.join(config.config_file_path + '.seen.json'), 'w').write(json.dumps(SEEN))\n", encoding="utf-8")
-    (project / "hook_late.py").write_text(  # a hook module has one function per event: the late one is here
+        "    open(os.path.join(config.config_file_path + '.seen.json'), 'w').write(json.dumps(SEEN))\n")
+    hook_late = (  # a hook module has one function per event: the late one is here
         "import json\n"
         "from mkdocs.plugins import event_priority\n"
         "PAGES = {}\n"
@@ -282,10 +282,8 @@ def test_search_indexes_the_content_without_the_boxes_and_the_page_has_them(tmp_
         "    return output\n"
         "def on_post_build(config):\n"
         "    late = {rel: 'reassign-boxes' in page.content for rel, page in PAGES.items()}\n"
-        "    open(config.config_file_path + '.late.json', 'w').write(json.dumps(late))\n", encoding="utf-8")
-    cfg = project / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n  - hook_late.py\n", encoding="utf-8")
-    r = mkdocs_build(project)
+        "    open(config.config_file_path + '.late.json', 'w').write(json.dumps(late))\n")
+    r = _build_with_hooks(project, hook=hook, hook_late=hook_late)
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
     import json
 
@@ -349,10 +347,9 @@ def test_a_page_whose_render_another_plugin_wrapped_still_gets_the_content_step(
     """Another plugin that sets its own render or read_source on a page in on_nav (before the plugin's, at priority
     -100) is wrapped in turn: the session page still gets its attention table and anchors, and both plugins' work shows."""
     from project_copy import SESSION_SRC
-    from test_hostile import mkdocs_build
 
     project = copy_project(tmp_path / "project")
-    (project / "hook.py").write_text(
+    r = _build_with_hooks(project, hook=(
         "def on_nav(nav, config, files):\n"
         "    for f in files.documentation_pages():\n"
         "        page = f.page\n"
@@ -365,10 +362,7 @@ def test_a_page_whose_render_another_plugin_wrapped_still_gets_the_content_step(
         "                _read(config)\n"
         "                _page.markdown = _page.markdown.rstrip('\\n') + ' read by another plugin\\n'\n"
         "            page.render, page.read_source = own_render, own_read\n"
-        "    return nav\n", encoding="utf-8")
-    cfg = project / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", encoding="utf-8")
-    r = mkdocs_build(project)
+        "    return nav\n"))
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
     html = (tmp_path / "site" / (SESSION_SRC[len("docs/"):-len(".md")] + "/index.html")).read_text(encoding="utf-8")
     assert 'class="reassign-attention"' in html and 'class="reassign-anchor"' in html and "reassign:" not in html
