@@ -349,7 +349,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             before = page.content
             head = before[:pages.boxes_at(rel, before)]
             page.content = before.replace(head, head + ready[1], 1)
-        elif rel in pages.placed:
+        elif rel in pages.placed or rel in pages.maps:
             before = page.content
             page.content = self._page_step(page, before, self._files, True)
         else:

@@ -58,6 +58,7 @@ class Pages:
         self.placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner?, boxes?) place() puts in, from update()
         self.plain: frozenset[str] = frozenset()  # feature pages content() has nothing to put in (update())
         self.ready: dict[str, tuple[str, str]] = {}  # serve: page -> (its URL, its boxes) as the last rebuild drew them
+        self.maps: set[str] = set()  # pages whose content holds the overview marker (content()): place() fills it
         self._banner_keys: dict[str, tuple] = {}  # serve: page -> its banner diagnostics' fields (update())
         self._row_counts: dict[int, tuple] = {}  # serve: what each overview row adds to the totals (overview())
         self.rep = None
@@ -167,6 +168,7 @@ class Pages:
             self.feat_n += 1
         self._feats_prev = dict(feats)
         self.ready = self._ready(feats)
+        self.maps = set()
 
     def _ready(self, feats: dict) -> dict[str, tuple[str, str]]:
         """Serve: the feature pages whose boxes are the ones the last rebuild drew (same doc, same pub_n; the
@@ -243,9 +245,11 @@ class Pages:
 
     def content(self, rel: str, html: str, toc, resolve=None, page_url: str = "") -> str:
         """The page's content HTML with what goes into it: the attention table, finding anchors and cards of a
-        session page, the overview map, gap anchors. The banner (the content's start) and the boxes (after its
-        H1) are place()'s, which puts them in after the search plugin indexed the content: its indexer parses
-        them only to skip them, about 1 ms a page for their HTML with Material. Pages in ``plain`` need no call.
+        session page, gap anchors. The banner (the content's start), the boxes (after its H1) and the overview
+        map (at its marker) are place()'s, which puts them in after the search plugins indexed the content:
+        Material's indexer parses the boxes only to skip them (about 1 ms a page), and runs a regular expression
+        over every page's whole content, the overview page's too, which it does not index (at 1,000 docs the
+        map is 4.4 MB). Pages in ``plain`` need no call.
         ``resolve(target_rel, fragment)`` gives an href from this page; ``toc()`` gives its (title, anchor id)
         pairs in document order."""
         rep = self.rep
@@ -312,7 +316,10 @@ class Pages:
     def place(self, rel: str, html: str, page_url: str, resolve, toc) -> str:
         """The page's content with the banner and the boxes update() decided on, once the search plugin has indexed
         it (on_page_context, after the search plugins); the H1 is looked for in the content as it is then, whatever
-        another plugin did to it in between."""
+        another plugin did to it in between. The overview map goes in first, at the marker content() kept."""
+        if rel in self.maps:
+            self.maps.discard(rel)
+            html = html.replace(OVERVIEW_MARKER, self.overview(page_url, resolve))
         placed = self.placed.pop(rel, None)
         if placed is None:
             return html
@@ -395,13 +402,10 @@ class Pages:
             return self._kept("table", rel, lambda: self._key_shown(session, page_url),
                               lambda: render.attention_table(session, rep.finding_registry, resolve))
 
-        overview_html = None
-
-        def overview():
-            nonlocal overview_html
-            if overview_html is None:
-                overview_html = self.overview(page_url, resolve)
-            return overview_html
+        def overview():  # the map goes in at place(), after the search plugins
+            self.maps.add(rel)
+            self.ready.pop(rel, None)  # (a feature page holding the marker: not the splice of its boxes alone)
+            return OVERVIEW_MARKER
 
         return fill_placeholders(html, sub, overview)
 
