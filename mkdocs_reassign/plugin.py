@@ -40,18 +40,18 @@ if not any(isinstance(f, _OneLine) for f in log.logger.filters):
     log.logger.addFilter(_OneLine())
 
 
+_MUTED = [False]  # set per page by _GuardedRead: a list item, not a class attribute (setting one of those costs more)
+
+
 class _MuteFailedRead(logging.Filter):
     """While _GuardedRead tries MkDocs' own read, MkDocs' error line for a page it cannot read ("File not found",
     "Encoding error reading file") is held back: the plugin reports that page as a read-error instead."""
 
-    on = [False]  # set per page: an item, not the class attribute itself (setting one of those costs more)
-
     def filter(self, record):
-        return not (_MuteFailedRead.on[0] and isinstance(record.msg, str)
+        return not (_MUTED[0] and isinstance(record.msg, str)
                     and record.msg.startswith(("File not found: ", "Encoding error reading file: ")))
 
 
-_MUTED = _MuteFailedRead.on
 for _name in ("mkdocs.structure.pages", "properdocs.structure.pages"):  # where Page.read_source logs them
     _pages_log = logging.getLogger(_name)
     if not any(isinstance(f, _MuteFailedRead) for f in _pages_log.filters):

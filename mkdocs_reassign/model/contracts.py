@@ -231,7 +231,10 @@ def build_concepts(c: Contract, words: dict, problems: list) -> None:
                 t.concept = Concept.parse(t.name, [t.name])
 
 
-def _read_contract(path: Path, display: str, problems: list[ContractProblem], shipped: bool = False) -> Contract | None:
+def _read_contract(path: Path, display: str, problems: list[ContractProblem], compiled: dict | None = None) -> Contract | None:
+    """One contract file. ``compiled`` (the shipped contracts only): the table of compiled.json, whose data is used
+    for the file's exact bytes; a shipped contract is not validated against the schema here (the tests do)."""
+    shipped = compiled is not None
     try:
         data = read_regular(str(path), 1_000_000, root=str(path.parent), root_name="contracts_dir")
         text = data.decode("utf-8")
@@ -246,7 +249,7 @@ def _read_contract(path: Path, display: str, problems: list[ContractProblem], sh
     if len(text) > 1_000_000:
         problems.append(ContractProblem(display, 0, "contract file is larger than 1 MB", "split it with extends"))
         return None
-    raw = _compiled_shipped(path.name, data) if shipped else None
+    raw = _compiled_data(compiled, path.name, data) if shipped else None
     if raw is None:
         try:
             raw, _ = yamlutil.load(text)
@@ -283,7 +286,7 @@ def _compiled_text() -> str:
 
 
 def _compiled_table() -> dict:
-    """Parsed on every call: the contracts are built from the data (a fresh copy each time they are loaded)."""
+    """Parsed once per load_contracts call: the contracts are built from the data (a fresh copy each load)."""
     try:
         table = json.loads(_compiled_text())
     except ValueError:
@@ -291,13 +294,13 @@ def _compiled_table() -> dict:
     return table if isinstance(table, dict) else {}
 
 
-def _compiled_shipped(name: str, data: bytes):
-    """A shipped contract's data from contracts/compiled.json, when it was compiled from these very bytes (its
-    SHA-256); else None, and the YAML is parsed. JSON loads in a fraction of a millisecond; the YAML parse of the
+def _compiled_data(table: dict, name: str, data: bytes):
+    """A shipped contract's data from contracts/compiled.json (``table``), when it was compiled from these very
+    bytes (their SHA-256); else None, and the YAML is parsed. JSON loads in a fraction of a millisecond; the YAML parse of the
     shipped contracts was 10 to 13 ms of every build."""
     import hashlib
 
-    entry = _compiled_table().get(name)
+    entry = table.get(name)
     if isinstance(entry, dict) and entry.get("sha256") == hashlib.sha256(data).hexdigest():
         return entry.get("data")
     return None
@@ -434,12 +437,13 @@ def load_contracts(user_dir: str | None = None, display_root: str | None = None)
         else:
             folders.append((ud, False))
     for folder, shipped in folders:
+        compiled = _compiled_table() if shipped else None
         seen_here: dict[str, str] = {}
         for path in sorted(folder.glob("*.y*ml")):
             if path.suffix not in (".yaml", ".yml"):
                 continue
             display = _display(path, display_root)
-            c = _read_contract(path, display, problems, shipped)
+            c = _read_contract(path, display, problems, compiled)
             if c is None:
                 continue
             if c.name in seen_here:
