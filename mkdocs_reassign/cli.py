@@ -10,10 +10,11 @@ import argparse
 import os
 import stat
 import sys
-from dataclasses import dataclass
+
 
 from . import __version__
 from .commands import UsageError
+from .startup import dataclass
 
 # Without -f, the first of these in the current folder: ProperDocs' own order (properdocs.yml before mkdocs.yml)
 CONFIG_NAMES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from . import rules, waivers
 from .cache import Cache
@@ -28,6 +27,7 @@ from .model.links import all_dirs, resolve_links
 from .options import Options, matches_any
 from .sources import (LINK_HINT, MARKDOWN_EXTENSIONS, Source, check_other_file, decode, is_markdown, is_racy, read_key, read_source,
                       symlink_loops, walk_docs)
+from .startup import dataclass, rx
 
 __all__ = ["Project", "Site", "Report", "validate", "MARKDOWN_EXTENSIONS", "Source", "decode", "read_source", "walk_docs",
            "check_other_file"]
@@ -106,7 +106,7 @@ class Site:
 
 _NONE = object()
 
-_CITE_TAIL = re.compile(r"-[0-9]{3}(?![A-Za-z0-9-])")  # how every cite ends (model.findings.Registry.cite_re)
+_CITE_TAIL = rx(r"-[0-9]{3}(?![A-Za-z0-9-])")  # how every cite ends (model.findings.Registry.cite_re)
 
 
 @dataclass

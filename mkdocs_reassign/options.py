@@ -15,10 +15,11 @@ import json
 import posixpath
 import re
 import sys
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import field
 
 from .model.globs import glob_problem, glob_regex, matches_any  # noqa: F401 (re-exported)
 from .rules import RULES, SEVERITIES
+from .startup import dataclass, make_dataclass
 
 # kind -> (Python type of the value, how the docs name the type)
 KINDS: dict[str, tuple[object, str]] = {

@@ -8,10 +8,11 @@ import os
 import posixpath
 import stat
 import time
-from dataclasses import dataclass
+
 
 from .safefs import _PSEUDO_ROOTS, ReadError, _kind, _pseudo_dev, inside, leaves_root, read_regular
 from .safefs import stat_key as read_key  # noqa: F401 (the engine's and the plugin's name for it)
+from .startup import dataclass
 
 MAX_BYTES = 20 * 1024 * 1024  # never read
 # A page over either limit is reported (read-error) and left out of the check and the site, unscanned: MkDocs

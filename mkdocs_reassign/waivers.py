@@ -12,10 +12,11 @@ from collections import Counter
 from .model.diagnostics import Diagnostic, normalise_fingerprint
 from .rules import RULES
 from .rules import waiver as rule
+from .startup import rx
 
-_INLINE = re.compile(r"^\s*reassign:\s*waive\s+(?P<key>[A-Za-z0-9:_-]+)(?:\s+(?P<rest>.*))?$", re.S)
-_REASON = re.compile(r'^"(?P<reason>[^"]*)"|^\'(?P<reason2>[^\']*)\'')
-_UNTIL = re.compile(r"\buntil[=:]\s*(?P<date>\S+)")
+_INLINE = rx(r"^\s*reassign:\s*waive\s+(?P<key>[A-Za-z0-9:_-]+)(?:\s+(?P<rest>.*))?$", re.S)
+_REASON = rx(r'^"(?P<reason>[^"]*)"|^\'(?P<reason2>[^\']*)\'')
+_UNTIL = rx(r"\buntil[=:]\s*(?P<date>\S+)")
 
 
 class Waiver:
@@ -208,7 +209,7 @@ def file_stamp(path: str) -> int:
 
 MAX_BASELINE_BYTES = 50_000_000
 MAX_JSON_DEPTH = 100
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+_JSON_TOKENS = rx(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
 
 
 class _TooLarge(Exception):

@@ -25,12 +25,13 @@ Statuses (``Verdict.status``):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterable
 
 from .refs import CodeRef, Sym
 from .symbols import INSTALL_HINT, MAX_SOURCE_BYTES, CodeParserMissing, Definition, FileSymbols, SymbolTable
 from .tree import SourceIndex
+from ..startup import dataclass
 
 __all__ = ["Verdict", "CodeRefProblem", "classify", "check_code_refs", "RULE"]
 

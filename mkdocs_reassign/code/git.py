@@ -18,14 +18,14 @@ or a timeout give ``Freshness(available=False, reason=...)``, never an exception
 from __future__ import annotations
 
 import os
-import re
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterable, Mapping, Sequence
+from ..startup import dataclass, rx
 
 __all__ = ["Freshness", "FileChange", "RangeChange", "cited_file_changes", "last_commit"]
 
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+_HUNK = rx(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat", "PAGER": "cat"}
 
 

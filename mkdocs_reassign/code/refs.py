@@ -25,8 +25,9 @@ Pure text work: no tree-sitter, no file system.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
 from typing import Iterable, Sequence
+from ..startup import dataclass, rx
 
 __all__ = ["Sym", "CodeRef", "find_code_refs", "refs_from_text", "CODE_EXTENSIONS"]
 
@@ -38,29 +39,29 @@ _EXT = "|".join(sorted(CODE_EXTENSIONS, key=len, reverse=True))
 # line numbers have at most 9 digits: "x.py:999...9" (thousands of digits) is not a reference (and int() of it raises)
 # directory segments may hold Next.js route groups "(app)" and dynamic segments "[id]"; "..." elides segments
 _PATH = rf"(?:(?:[\w@.\-\[\]()+]+|\.\.\.)/)*[\w.\-\[\]]+\.(?:{_EXT})"
-_REF_RE = re.compile(
+_REF_RE = rx(
     rf"(?<![\w/.\-:@])(?P<path>{_PATH})(?![\w/])"
     rf"(?:(?::|#L)L?(?P<start>\d{{1,9}})(?:[ \t]*[-\u2013\u2014][ \t]*L?(?P<end>\d{{1,9}}))?)?(?![\w:])"
 )
-_PRODUCT_JS = re.compile(r"^[A-Z][A-Za-z]*\.js$")  # Next.js, Node.js: products, not files
-_RANGE_CELL_RE = re.compile(r"^(?:`)?(?:(?:[Ll]ines?|L)[ \t]*)?(\d{1,9})(?:[ \t]*[-\u2013\u2014][ \t]*L?(\d{1,9}))?(?:`)?$")
-_FENCE_INFO_RE = re.compile(r"^(?P<lang>[\w+#.-]+):(?P<start>\d{1,9}):(?P<end>\d{1,9}):(?P<path>\S+)")
-_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_CALL_RE = re.compile(r"(?<![\w.$`])([A-Za-z_$][\w$]*)\(\)")
-_HANDLER_RE = re.compile(r"(?:`([^`\s]+)`|\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+))\s+handler\b")
-_DOTTED = re.compile(r"^(?:new\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*(\(.*\))?;?$")
-_CONST = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{2,}$")
-_PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$")
-_CAMEL = re.compile(r"^[a-z_$][a-z0-9_$]*[A-Z][\w$]*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-_COMMENT_LINE = re.compile(r"^\s*(?://|#|/\*|\*|--|<!--)")
+_PRODUCT_JS = rx(r"^[A-Z][A-Za-z]*\.js$")  # Next.js, Node.js: products, not files
+_RANGE_CELL_RE = rx(r"^(?:`)?(?:(?:[Ll]ines?|L)[ \t]*)?(\d{1,9})(?:[ \t]*[-\u2013\u2014][ \t]*L?(\d{1,9}))?(?:`)?$")
+_FENCE_INFO_RE = rx(r"^(?P<lang>[\w+#.-]+):(?P<start>\d{1,9}):(?P<end>\d{1,9}):(?P<path>\S+)")
+_CODE_SPAN_RE = rx(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_CALL_RE = rx(r"(?<![\w.$`])([A-Za-z_$][\w$]*)\(\)")
+_HANDLER_RE = rx(r"(?:`([^`\s]+)`|\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+))\s+handler\b")
+_DOTTED = rx(r"^(?:new\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*(\(.*\))?;?$")
+_CONST = rx(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{2,}$")
+_PASCAL = rx(r"^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$")
+_CAMEL = rx(r"^[a-z_$][a-z0-9_$]*[A-Z][\w$]*$")
+_SENTENCE_END = rx(r"(?<=[.!?])\s+(?=\S)")
+_COMMENT_LINE = rx(r"^\s*(?://|#|/\*|\*|--|<!--)")
 _SNIPPET_DEF = [
-    re.compile(r"^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\*?\s+([A-Za-z_$][\w$]*)"),
-    re.compile(r"^\s*(?:export\s+)?(?:declare\s+)?(?:abstract\s+)?(?:class|interface|enum|type)\s+([A-Za-z_$][\w$]*)"),
-    re.compile(r"^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*[:=]"),
-    re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)|^\s*class\s+([A-Za-z_]\w*)"),
-    re.compile(r"""^\s*[\w$.]+\.on(?:ce)?\(\s*(?:["'`]([^"'`]+)["'`]|[\w$]+\.([\w$]+))"""),
-    re.compile(r"^\s*(?:(?:public|private|protected|static|async|override|readonly)\s+)*([A-Za-z_$][\w$]*)\s*\([^;]*\)\s*(?::[^=;]*)?\{\s*$"),
+    rx(r"^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\*?\s+([A-Za-z_$][\w$]*)"),
+    rx(r"^\s*(?:export\s+)?(?:declare\s+)?(?:abstract\s+)?(?:class|interface|enum|type)\s+([A-Za-z_$][\w$]*)"),
+    rx(r"^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*[:=]"),
+    rx(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)|^\s*class\s+([A-Za-z_]\w*)"),
+    rx(r"""^\s*[\w$.]+\.on(?:ce)?\(\s*(?:["'`]([^"'`]+)["'`]|[\w$]+\.([\w$]+))"""),
+    rx(r"^\s*(?:(?:public|private|protected|static|async|override|readonly)\s+)*([A-Za-z_$][\w$]*)\s*\([^;]*\)\s*(?::[^=;]*)?\{\s*$"),
 ]
 _NOT_METHODS = {"if", "for", "while", "switch", "catch", "function", "return", "with"}
 
@@ -191,7 +192,7 @@ def _split_cells(line: str) -> list[tuple[int, int]]:
     return cells
 
 
-_DELIM_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_DELIM_ROW = rx(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 
 def _refs_in_table_row(ln: int, line: str) -> list[CodeRef]:
@@ -269,13 +270,13 @@ def _snippet_symbol(body_lines: Sequence[str]) -> Sym | None:
     for text in body_lines:
         if not text.strip() or _COMMENT_LINE.match(text):
             continue
-        for rx in _SNIPPET_DEF:
-            m = rx.match(text)
+        for pattern in _SNIPPET_DEF:
+            m = pattern.match(text)
             if m:
                 name = next(g for g in m.groups() if g)
                 if name in _NOT_METHODS:
                     return None
-                handler = rx is _SNIPPET_DEF[4]
+                handler = pattern is _SNIPPET_DEF[4]
                 if handler:
                     return Sym(name, f"{name} handler", handler=True)
                 return Sym(name, name)

@@ -29,12 +29,12 @@ Definitions found (``Definition.kind``):
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
-from dataclasses import dataclass
+
 from pathlib import Path
 
 from ..safefs import read_regular, stat_key
+from ..startup import dataclass, rx
 
 __all__ = ["Definition", "FileSymbols", "SymbolTable", "CodeParserMissing", "INSTALL_HINT", "language_for"]
 
@@ -212,7 +212,7 @@ _NAMED_DECLS = {
     "module": "namespace",
 }
 _HANDLER_METHODS = frozenset({"on", "once", "addEventListener", "addListener", "prependListener"})
-_CONST_KEY = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+_CONST_KEY = rx(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 
 
 def _text(node) -> str:

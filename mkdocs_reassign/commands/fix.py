@@ -14,9 +14,10 @@ import re
 
 from ..engine import Report
 from .table import Refuse, TableEdit
+from ..startup import rx
 
-_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_SEP = rx(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_LINE = rx(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def _split(data: bytes) -> list[bytes]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 
 from ..model.findings import _ROW_ID, _plain, expected_rows, split_row
+from ..startup import rx
 
 _PLACEHOLDERS = {"", "-", "–", "—", "none", "n/a", "no", "0"}
-_LABEL_JUNK = re.compile(r"^[^\w*]+")
+_LABEL_JUNK = rx(r"^[^\w*]+")
 
 
 class Refuse(Exception):

@@ -42,14 +42,15 @@ from .doc import Fence, Heading, ScannedDoc, _MD_WS, normalize_heading, normaliz
 from .frontmatter import _parse_front_matter
 from .inline import (_CLOSE_TAG, _MAYBE, _OPEN_TAG, _TITLE_LINE, _add_comments, _collect_links, _cut, _expand, _inline_comments,
                      _parse_dest, _parse_ref_def, _parse_title, _raw_idx, _valid_link)
+from ..startup import rx
 
-_THEMATIC = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
-_ATX_OPEN = re.compile(r"#{1,6}(?=[ \t]|$)")
-_FENCE_OPEN = re.compile(r"`{3,}|~{3,}")
-_FENCE_CLOSE = {"`": re.compile(r"(`{3,})[ \t]*$"), "~": re.compile(r"(~{3,})[ \t]*$")}
-_LIST_MARK = re.compile(r"(?:[-+*]|([0-9]{1,9})[.)])(?=[ \t]|$)")
-_NONSPACE = re.compile(r"[^ ]")
+_THEMATIC = rx(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_SETEXT = rx(r"(?:=+|-+)[ \t]*$")
+_ATX_OPEN = rx(r"#{1,6}(?=[ \t]|$)")
+_FENCE_OPEN = rx(r"`{3,}|~{3,}")
+_FENCE_CLOSE = {"`": rx(r"(`{3,})[ \t]*$"), "~": rx(r"(~{3,})[ \t]*$")}
+_LIST_MARK = rx(r"(?:[-+*]|([0-9]{1,9})[.)])(?=[ \t]|$)")
+_NONSPACE = rx(r"[^ ]")
 
 # HTML block start conditions (CommonMark 0.31.2, 4.6), as markdown-it-py writes them
 _BLOCK_TAGS = (
@@ -60,13 +61,13 @@ _BLOCK_TAGS = (
 )
 # (start, end or None when the block ends at a blank line, may interrupt a paragraph)
 _HTML_KINDS: list[tuple[re.Pattern, re.Pattern | None, bool]] = [
-    (re.compile(r"<(?a:script|pre|style|textarea)(?=\s|>|$)", re.I), re.compile(r"</(?a:script|pre|style|textarea)>", re.I), True),
-    (re.compile(r"<!--"), re.compile(r"-->"), True),
-    (re.compile(r"<\?"), re.compile(r"\?>"), True),
-    (re.compile(r"<![A-Za-z]"), re.compile(r">"), True),
-    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>"), True),
-    (re.compile(r"</?(?a:" + _BLOCK_TAGS + r")(?=\s|/?>|$)", re.I), None, True),
-    (re.compile(r"(?:" + _OPEN_TAG + "|" + _CLOSE_TAG + r")\s*$"), None, False),
+    (rx(r"<(?a:script|pre|style|textarea)(?=\s|>|$)", re.I), rx(r"</(?a:script|pre|style|textarea)>", re.I), True),
+    (rx(r"<!--"), rx(r"-->"), True),
+    (rx(r"<\?"), rx(r"\?>"), True),
+    (rx(r"<![A-Za-z]"), rx(r">"), True),
+    (rx(r"<!\[CDATA\["), rx(r"\]\]>"), True),
+    (rx(r"</?(?a:" + _BLOCK_TAGS + r")(?=\s|/?>|$)", re.I), None, True),
+    (rx(r"(?:" + _OPEN_TAG + "|" + _CLOSE_TAG + r")\s*$"), None, False),
 ]
 
 
@@ -651,10 +652,10 @@ def scan(text: str, *, front_matter: bool = True) -> ScannedDoc:
     return doc
 
 
-_QUOTE_ONLY = re.compile(r"[ \t>]*")
-_FENCE_PREFIX = re.compile(r"[^`~]*")  # container markers before an opening fence
-_LANG_END = re.compile(r"[\s:{,]")
-_ITEM_FAST = re.compile(r"(?:[-+*]|([0-9]{1,9})[.)])( {1,4})(?=[^ ])")
+_QUOTE_ONLY = rx(r"[ \t>]*")
+_FENCE_PREFIX = rx(r"[^`~]*")  # container markers before an opening fence
+_LANG_END = rx(r"[\s:{,]")
+_ITEM_FAST = rx(r"(?:[-+*]|([0-9]{1,9})[.)])( {1,4})(?=[^ ])")
 
 
 def _plain_special(raw: str, k: int, c: str) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
+from ..startup import dataclass, rx
 
 
 
@@ -135,13 +136,13 @@ class ScannedDoc:
 # ---------------------------------------------------------------------------
 # patterns
 
-_NUMBERING = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*\.?|[A-Za-z]\.|[IVXLC]+\.)\s+")
-_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
-_NON_WORD = re.compile(r"[\W_]+")
-_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_NUMBERING = rx(r"^\s*(?:[0-9]+(?:\.[0-9]+)*\.?|[A-Za-z]\.|[IVXLC]+\.)\s+")
+_TRAILING_PAREN = rx(r"\s*\([^()]*\)\s*$")
+_NON_WORD = rx(r"[\W_]+")
+_MD_ESCAPE = rx(r"\\([!-/:-@\[-`{-~])")
 # whitespace as markdown-it trims it
 _MD_WS = "\t\n\x0b\x0c\r \xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000"
-_MD_WS_RUN = re.compile("[" + re.escape(_MD_WS) + "]+")
+_MD_WS_RUN = rx("[" + re.escape(_MD_WS) + "]+")
 
 @lru_cache(maxsize=4096)
 def normalize_heading(text: str) -> str:
@@ -190,8 +191,8 @@ def normalize_label(label: str) -> str:
     """A link label as a reference key: whitespace collapsed, case folded."""
     return _MD_WS_RUN.sub(" ", label.strip(_MD_WS)).casefold()
 
-_THEMATIC_BREAK_LINE = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_COMMENT = re.compile(r"<!---?>|<!--.*?-->", re.S)
+_THEMATIC_BREAK_LINE = rx(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_COMMENT = rx(r"<!---?>|<!--.*?-->", re.S)
 
 
 def comment_spans(s: str):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 
 from .doc import ScannedDoc
+from ..startup import rx
 
-_FM_OPEN = re.compile(r"^-{3}[ \t]*$")
-_FM_CLOSE = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
+_FM_OPEN = rx(r"^-{3}[ \t]*$")
+_FM_CLOSE = rx(r"^(?:-{3}|\.{3})[ \t]*$")
 
 
 def split_front_matter(lines: list[str]) -> tuple[int, int]:

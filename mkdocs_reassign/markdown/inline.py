@@ -7,33 +7,34 @@ from bisect import bisect_right
 from html.entities import html5 as _HTML5_ENTITIES
 
 from .doc import _COMMENT, Link, ScannedDoc, comment_spans, normalize_label
+from ..startup import rx
 
 # inline
 # leading run whose tabs affect block structure: blanks, '>' and list markers
-_TAB_PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t][ \t>]*)*")
+_TAB_PREFIX = rx(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t][ \t>]*)*")
 _ATTR = r"(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^\"'=<>`\x00-\x20]+|'[^']*'|\"[^\"]*\"))?)"
 _OPEN_TAG = r"<[A-Za-z][A-Za-z0-9\-]*" + _ATTR + r"*\s*/?>"
 _CLOSE_TAG = r"</[A-Za-z][A-Za-z0-9\-]*\s*>"
-_OPEN_CLOSE_TAG = re.compile(r"(?:" + _OPEN_TAG + "|" + _CLOSE_TAG + ")")
-_INLINE_SPECIAL = re.compile(r"[\\`<\[\]]|!\[")
-_BACKTICKS = re.compile(r"`+")
-_ANGLE_DEST = re.compile(r"<((?:[^<>\n\\]|\\[\s\S])*)>")
-_REF_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999})\]", re.S)
-_DEST_RUN = re.compile(r"[^\x00-\x20\x7f()\\]+")
-_SIMPLE_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^\x00-\x20\x7f()\\<]*)\)")
-_SIMPLE_INLINE_DEST = re.compile(r"([^\x00-\x20\x7f()\\<]+)\)")
-_SIMPLE_DEST = re.compile(r"[^\x00-\x20\x7f()\\<]*")
-_AUTOLINK = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\x00-\x20]*")
-_EMAIL = re.compile(
+_OPEN_CLOSE_TAG = rx(r"(?:" + _OPEN_TAG + "|" + _CLOSE_TAG + ")")
+_INLINE_SPECIAL = rx(r"[\\`<\[\]]|!\[")
+_BACKTICKS = rx(r"`+")
+_ANGLE_DEST = rx(r"<((?:[^<>\n\\]|\\[\s\S])*)>")
+_REF_LABEL = rx(r"\[((?:[^\[\]\\]|\\.){0,999})\]", re.S)
+_DEST_RUN = rx(r"[^\x00-\x20\x7f()\\]+")
+_SIMPLE_LINK = rx(r"\[([^\[\]\n]*)\]\(([^\x00-\x20\x7f()\\<]*)\)")
+_SIMPLE_INLINE_DEST = rx(r"([^\x00-\x20\x7f()\\<]+)\)")
+_SIMPLE_DEST = rx(r"[^\x00-\x20\x7f()\\<]*")
+_AUTOLINK = rx(r"[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\x00-\x20]*")
+_EMAIL = rx(
     r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
     r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
 )
-_UNESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])|&([a-z#][a-z0-9]{1,31});", re.I)
-_DEC_ENTITY = re.compile(r"#([0-9]{1,8})")
-_HEX_ENTITY = re.compile(r"#x([a-f0-9]{1,8})", re.I)
-_BAD_PROTO = re.compile(r"^(vbscript|javascript|file|data):")
-_GOOD_DATA = re.compile(r"^data:image/(gif|png|jpeg|webp);")
-_TITLE_LINE = re.compile(r"[ \t]*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))[ \t]*$", re.S)
+_UNESCAPE = rx(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])|&([a-z#][a-z0-9]{1,31});", re.I)
+_DEC_ENTITY = rx(r"#([0-9]{1,8})")
+_HEX_ENTITY = rx(r"#x([a-f0-9]{1,8})", re.I)
+_BAD_PROTO = rx(r"^(vbscript|javascript|file|data):")
+_GOOD_DATA = rx(r"^data:image/(gif|png|jpeg|webp);")
+_TITLE_LINE = rx(r"[ \t]*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))[ \t]*$", re.S)
 
 # ---------------------------------------------------------------------------
 # small helpers

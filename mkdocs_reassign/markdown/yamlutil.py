@@ -6,10 +6,10 @@ timestamps stay strings, and every error carries a 1-based line number.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
+from ..startup import rx
 
 try:  # the C loader when PyYAML was built with libyaml
     _Base = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -56,7 +56,7 @@ def _check_node(node: yaml.Node, to_line, budget: list[int], depth: int = 0) -> 
             _check_node(v, to_line, budget, depth + 1)
 
 
-_BRACKETS = re.compile(r"[\[\]{}]")
+_BRACKETS = rx(r"[\[\]{}]")
 MAX_DEPTH = 100
 
 
@@ -109,8 +109,8 @@ def _refuse_huge(text: str, to_line) -> None:
         loader.dispose()
 
 
-_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
-_YAML_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_YAML_ONLY_BREAKS = rx("[\x85\u2028\u2029]")
+_YAML_BREAKS = rx("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def load(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from ..markdown import yamlutil
 from ..safefs import ReadError, read_regular
 from .globs import glob_problem, matches_any
 from ..markdown import normalize_heading
+from ..startup import dataclass
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ needs the whole site and completes its verdict later (``fd.pending_related``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from ..markdown import Fence, Section
@@ -24,13 +24,14 @@ from ..text.concepts import ConceptVerdict, DocIndex, heading_words
 from ..text.units import clean_inline
 from ..text.words import is_placeholder
 from .contracts import Requirement, SectionSpec, Term
+from ..startup import dataclass, rx
 
-_BOX_CHARS = re.compile(r"[\u2500-\u257f\u2190-\u21ff\u25b2-\u25bc]")
-_ASCII_ART = re.compile(r"(?:\+-{2,}|-{2,}\+|-{2,}>|<-{2,}|={2,}>|\|\s{2,}\S.*\|)")
+_BOX_CHARS = rx(r"[\u2500-\u257f\u2190-\u21ff\u25b2-\u25bc]")
+_ASCII_ART = rx(r"(?:\+-{2,}|-{2,}\+|-{2,}>|<-{2,}|={2,}>|\|\s{2,}\S.*\|)")
 _DIAGRAM_LANGS = {"mermaid", "plantuml", "puml", "dot", "graphviz", "d2", "ditaa", "svgbob", "blockdiag", "nomnoml"}
 _ART_LANGS = {"", "text", "txt", "ascii", "plain", "plaintext", "art", "diagram"}
-_PLACEHOLDER_WORD = re.compile(r"(?i)\b(?:todo|tbd|tba|fixme|xxx|tktk|wip)\b")
-_RULE_LINE = re.compile(r"^(?:[-*_]\s*){3,}$|^\|?[\s:|-]*-[\s:|-]*$")  # a thematic break, a table's delimiter row
+_PLACEHOLDER_WORD = rx(r"(?i)\b(?:todo|tbd|tba|fixme|xxx|tktk|wip)\b")
+_RULE_LINE = rx(r"^(?:[-*_]\s*){3,}$|^\|?[\s:|-]*-[\s:|-]*$")  # a thematic break, a table's delimiter row
 
 
 @dataclass(slots=True)  # one per requirement per doc: thousands on a big site

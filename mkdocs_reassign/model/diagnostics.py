@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+from ..startup import dataclass, rx
 
 SEVERITIES = ("error", "warning", "info", "off")
 
 # What can break a line or a log: control characters (tab aside), line and paragraph separators,
 # and lone surrogates (a file name that is not UTF-8, as os.fsdecode gives it: b"\xff" -> "\udcff").
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNSAFE = rx("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 
 
@@ -97,7 +98,7 @@ def at_least(severity: str, threshold: str) -> bool:
 
 
 # Context in a message that depends on other text than the defect's own: left out of fingerprints.
-_CONTEXT = re.compile(r' \(expected before "[^"]*"\)|; this breaks .*$')
+_CONTEXT = rx(r' \(expected before "[^"]*"\)|; this breaks .*$')
 
 
 def stable_message(message: str) -> str:

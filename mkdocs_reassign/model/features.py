@@ -8,13 +8,14 @@ the rules in ``rules/`` turn what it found into diagnostics.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..markdown import ScannedDoc, Section
 from .contracts import Contract, ContractSet, Requirement
 from .coverage import ReqResult, evaluate
 from .diagnostics import Diagnostic
 from .ids import Identity, from_h1, is_feature_id
+from ..startup import dataclass
 
 
 

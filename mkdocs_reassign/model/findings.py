@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from .diagnostics import Diagnostic
 from ..markdown import ScannedDoc, normalize_heading
+from ..startup import dataclass, rx
 
 # ---------------------------------------------------------------- registry
 
@@ -197,15 +198,15 @@ class Session:
 
 # ---------------------------------------------------------------- parser
 
-_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<key>[^*]{1,60}?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*)$")
-_CHECKBOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX✓✔])\]\s*(?P<text>.*)$")
-_FILE_REF = re.compile(r"^(?P<path>[^\s:`()]+?)(?::(?P<start>[0-9]+)(?:\s*-\s*(?P<end>[0-9]+))?)?$")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_FIELD = rx(r"^\s*(?:[-*+]\s+)?\*\*(?P<key>[^*]{1,60}?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*)$")
+_CHECKBOX = rx(r"^\s*[-*+]\s+\[(?P<mark>[ xX✓✔])\]\s*(?P<text>.*)$")
+_FILE_REF = rx(r"^(?P<path>[^\s:`()]+?)(?::(?P<start>[0-9]+)(?:\s*-\s*(?P<end>[0-9]+))?)?$")
+_TABLE_SEP = rx(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
 _MARKER = "reassign:attention"
 # An ID in an attention-table cell: the shape of Registry.loose_re's IDs, so that every ID that
 # expected_rows puts in a table (and `fix` writes) reads back (else fix and check disagree forever).
-_ROW_ID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?(?![A-Za-z0-9-])")
-_LISTABLE_ID = re.compile(r"[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?\Z")
+_ROW_ID = rx(r"(?<![A-Za-z0-9-])[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?(?![A-Za-z0-9-])")
+_LISTABLE_ID = rx(r"[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?\Z")
 _DECISION_KEYS = ("your decision", "your answer", "decision")
 
 
@@ -257,11 +258,11 @@ def _tables(doc: ScannedDoc, start: int, end: int):
             i += 1
 
 
-_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_]|[*_](?![\w*])")
-_CODE = re.compile(r"(`+)(.+?)\1")
+_EMPHASIS = rx(r"\*\*|__|(?<![\w*])[*_]|[*_](?![\w*])")
+_CODE = rx(r"(`+)(.+?)\1")
 
 
-_TICKS = re.compile(r"`+")
+_TICKS = rx(r"`+")
 
 
 def _code_spans(cell: str):
@@ -358,7 +359,7 @@ _SHORT_CACHE: dict = {}
 _STOP = frozenset("""a an the of to in on for is are be should we it its this that by from at as and or with during when
 what how does do not no yes will can if than then into via per vs""".split())
 _TEXT_COLS = ("question/issue", "question", "issue", "item", "topic", "title", "subject", "what", "question issue")
-_TICK = re.compile(r"^\s*(?:✅|✔️?|☑️?|\[[xX]\]|done\b|decided\b|answered\b)", re.I)
+_TICK = rx(r"^\s*(?:✅|✔️?|☑️?|\[[xX]\]|done\b|decided\b|answered\b)", re.I)
 
 
 def _short_res(reg: Registry):
@@ -470,7 +471,7 @@ def _parse_attention(doc: ScannedDoc, start: int, end: int, reg: Registry) -> At
     return AttentionTable(start, 0, 0, [])
 
 
-_BOLD_FINDING = re.compile(r"^\s*\*\*(?P<inner>[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?\s*:?[^*]*)\*\*\s*:?\s*(?P<rest>.*)$")
+_BOLD_FINDING = rx(r"^\s*\*\*(?P<inner>[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?\s*:?[^*]*)\*\*\s*:?\s*(?P<rest>.*)$")
 
 
 def _parse_blocks(s: Session, doc: ScannedDoc, start: int, end: int, stype: FindingType | None, reg: Registry, id_pattern: str,

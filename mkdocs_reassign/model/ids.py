@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
 from functools import lru_cache
+from ..startup import dataclass, rx
 
 TICKET = r"[A-Z][A-Z0-9]*-[0-9]+[A-Z]?"
-_MARKS = re.compile(r"[*_`]")
-_WS = re.compile(r"\s+")
+_MARKS = rx(r"[*_`]")
+_WS = rx(r"\s+")
 
 
 @dataclass(slots=True)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import posixpath
-import re
-from dataclasses import dataclass
+
 from urllib.parse import unquote
 
 from ..markdown import Link, ScannedDoc
 from .ids import ids_in_link_text
+from ..startup import dataclass, rx
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME = rx(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(slots=True)

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+
 
 from ..model.features import FeatureDoc
 from ..model.findings import SEVERITY_ORDER, Finding
 from .html import Resolver, _anchor, _href, completion, e
+from ..startup import dataclass
 
 # what a box shows of a feature: (ID, title or None, docs-relative target or None)
 Related = tuple[str, "str | None", "str | None"]

@@ -12,18 +12,19 @@ from typing import Callable
 from ..model.findings import Finding, Session
 from .boxes import severity_of, status_of
 from .html import _href, e
+from ..startup import rx
 
 START = "<!-- reassign:card {} {} -->"
 END = "<!-- reassign:card-end {} {} -->"
-_START = re.compile(r"<!-- reassign:card (finding-[a-z0-9_-]+) ([0-9a-f]+) -->")
-_END = re.compile(r"<!-- reassign:card-end (finding-[a-z0-9_-]+) ([0-9a-f]+) -->")
-_FIELD_P = re.compile(r"<p><strong>[^<]{1,60}?</strong>.*?</p>", re.S)
-_FIELD_LINE = re.compile(r"^<strong>(?P<key>[^<]{1,60}?)\s*(?::\s*</strong>|</strong>\s*:)\s*(?P<value>.*)$", re.S)
-_FIELD_UL = re.compile(r"<ul>\n?((?:<li><strong>(?:(?!</?(?:li|ul|ol|p|div)\b).)*</li>\n?)+)</ul>", re.S)
-_FIELD_LI = re.compile(r"<li>(.*?)</li>", re.S)
-_BLOCK_STOP = re.compile(r"<h[1-6][\s>]|<hr\b|<!--")
-_TASK = re.compile(r"<li>(\s*<p>)?\s*\[([ xX✓✔])\]\s*")
-_HEADING_END = re.compile(r"</h[1-6]>")
+_START = rx(r"<!-- reassign:card (finding-[a-z0-9_-]+) ([0-9a-f]+) -->")
+_END = rx(r"<!-- reassign:card-end (finding-[a-z0-9_-]+) ([0-9a-f]+) -->")
+_FIELD_P = rx(r"<p><strong>[^<]{1,60}?</strong>.*?</p>", re.S)
+_FIELD_LINE = rx(r"^<strong>(?P<key>[^<]{1,60}?)\s*(?::\s*</strong>|</strong>\s*:)\s*(?P<value>.*)$", re.S)
+_FIELD_UL = rx(r"<ul>\n?((?:<li><strong>(?:(?!</?(?:li|ul|ol|p|div)\b).)*</li>\n?)+)</ul>", re.S)
+_FIELD_LI = rx(r"<li>(.*?)</li>", re.S)
+_BLOCK_STOP = rx(r"<h[1-6][\s>]|<hr\b|<!--")
+_TASK = rx(r"<li>(\s*<p>)?\s*\[([ xX✓✔])\]\s*")
+_HEADING_END = rx(r"</h[1-6]>")
 STATUS_WORDS = {"open": "Open", "decided": "Decided", "possibly-decided": "Possibly decided"}
 
 # (feature ID) -> (href, title) of its doc from this page, or None
@@ -152,7 +153,7 @@ def _fields(content: str) -> list[list[str]] | None:
     return fields or None
 
 
-_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+_BULLET = rx(r"^\s*[-*+]\s+(.*)$")
 
 
 def _dl(fields: list[list[str]]) -> str:

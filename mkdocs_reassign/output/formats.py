@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from json.encoder import encode_basestring as _encode_str  # C, as json.dumps(ensure_ascii=False) uses
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -12,6 +11,7 @@ from xml.sax.saxutils import quoteattr
 from .. import __version__
 from ..model.diagnostics import Diagnostic, at_least, one_line, safe
 from ..rules import REGISTRY, Rule
+from ..startup import rx
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -165,7 +165,7 @@ def fmt_sarif(diags, files_checked=None, root: str | None = None, **_kw) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_BAD = rx("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _x(text: str) -> str:

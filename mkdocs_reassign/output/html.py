@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Callable
 
 from ..model.features import FeatureDoc
 from ..model.findings import Finding, Registry, Session, expected_rows
+from ..startup import rx
 
 Resolver = Callable[[str, str], str]  # (docs-relative target, fragment) -> href from the current page
 
@@ -24,7 +24,7 @@ def e(text) -> str:
     return escape(str(text), quote=True)
 
 
-_SCHEME = re.compile(r"^[\x00-\x20]*([A-Za-z][A-Za-z0-9+.-]*):")
+_SCHEME = rx(r"^[\x00-\x20]*([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def _href(url) -> str:

@@ -20,6 +20,7 @@ from importlib import resources
 from ..model.features import FeatureDoc
 from ..model.findings import SEVERITY_ORDER, Finding
 from .html import Resolver, _href, completion, e
+from ..startup import rx
 
 CSS_PATH = "assets/mkdocs-reassign-overview.css"
 JS_PATH = "assets/mkdocs-reassign-overview.js"
@@ -42,7 +43,7 @@ LEGEND = {
     "waived": "missing, and waived (a waiver or the baseline)",
 }
 _SHORT = 18  # characters of a column label; the full name is in its tooltip
-_ANCHOR_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
+_ANCHOR_CHARS = rx(r"[^A-Za-z0-9_-]+")
 
 
 @lru_cache(maxsize=None)
@@ -145,8 +146,8 @@ def place_gap_anchors(html: str, places, toc: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
-_TAGS = re.compile(r"<[^<>]+>")  # not <[^>]+>: that rescans the rest of a heading from every unclosed "<"
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_TAGS = rx(r"<[^<>]+>")  # not <[^>]+>: that rescans the rest of a heading from every unclosed "<"
+_NOT_ALNUM = rx(r"[^0-9a-z]+")
 
 
 def plain(text: str) -> str:
@@ -332,7 +333,7 @@ def _vertical_th(short: str, full: str, i: int, n: int, attrs: str) -> str:
             f'aria-describedby="{tip}">{e(short)}</span><span class="reassign-tip" role="tooltip" id="{tip}">{e(full)}</span></th>')
 
 
-_AREA_OF_ROW = re.compile(r'^<tr data-feature="[^"]*" data-area="([^"]*)" data-ready="(yes|no)"')
+_AREA_OF_ROW = rx(r'^<tr data-feature="[^"]*" data-area="([^"]*)" data-ready="(yes|no)"')
 
 
 def _grouped(rows: list[str], width: int) -> list[tuple[str, str]]:

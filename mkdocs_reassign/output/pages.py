@@ -29,11 +29,12 @@ from . import overview as ov
 from .banner import banner as render_banner
 from ..cache import Cache, Flat
 from ..model.diagnostics import Diagnostic
+from ..startup import rx
 
 PLACEHOLDER = "<!-- reassign:{} -->"
 # markdown()'s slots carry a per-site nonce: a slot typed into a doc (or left over) is dropped, never filled
-_PH_RE = re.compile(r"<!-- reassign:(attention-render|anchor|card-end|card)\b([^\x00]{0,300}?)-->")
-_ANCHOR = re.compile(r"[A-Za-z0-9_-]{1,200}")
+_PH_RE = rx(r"<!-- reassign:(attention-render|anchor|card-end|card)\b([^\x00]{0,300}?)-->")
+_ANCHOR = rx(r"[A-Za-z0-9_-]{1,200}")
 OVERVIEW_MARKER = "<!-- reassign:overview -->"
 # every field output shows: ``extra`` is engine bookkeeping (a dict, which the cache would compare by identity)
 _DIAG_FIELDS = attrgetter(*(f.name for f in dataclass_fields(Diagnostic) if f.name != "extra"))
@@ -565,8 +566,8 @@ def fill_placeholders(html: str, sub, overview) -> tuple[list[str], int] | None:
     return out, pos
 
 
-_BACKTICKS = re.compile(r"`+")
-_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+_BACKTICKS = rx(r"`+")
+_TAG = rx(r"<[A-Za-z/!][^<>]*>")
 
 
 def _code_and_html(line: str) -> list[tuple[int, int]]:
@@ -639,9 +640,9 @@ def anchor_finder(headings, toc: list[tuple[str, str]]):
     return find
 
 
-_TAG_RE = re.compile(r"<[^<>]+>")  # not <[^>]+>: that rescans the rest of a heading from every unclosed "<"
-_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
-_ATTR_OPEN_RE = re.compile(r":?[ ]*[^}\n ]")
+_TAG_RE = rx(r"<[^<>]+>")  # not <[^>]+>: that rescans the rest of a heading from every unclosed "<"
+_NON_ALNUM_RE = rx(r"[^0-9a-z]+")
+_ATTR_OPEN_RE = rx(r":?[ ]*[^}\n ]")
 
 
 def _attr_list_free(text: str) -> str:

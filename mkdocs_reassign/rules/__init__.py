@@ -17,10 +17,11 @@ section in docs/rules.md and its golden cases under tests/golden/<rule-id>/.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+
 from importlib import import_module
 
 from ..model.diagnostics import SEVERITIES  # noqa: F401 (re-exported: one definition)
+from ..startup import dataclass
 
 
 @dataclass(frozen=True)

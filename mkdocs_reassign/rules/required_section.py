@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 
 from ..model.diagnostics import Diagnostic
 from . import Rule
 from ._coverage import alts, gaps, tag
 from ..markdown import Heading
+from ..startup import rx
 
 RULE = Rule("required-section", ("doc",), "error", "a contract's section is missing or empty")
 
 
 # The messages' shapes, for the banner, which groups them (output/banner.py reads them back)
-MISSING = re.compile(r'^section "(?P<name>[^"]*)" is missing(?: \(expected before "(?P<before>[^"]*)"\))?$')
-EMPTY = re.compile(r'^section "(?P<name>[^"]*)" is empty$')
-ADD_HEADING = re.compile(r'^add a heading "#+ (?P<heading>[^"]*)"')
+MISSING = rx(r'^section "(?P<name>[^"]*)" is missing(?: \(expected before "(?P<before>[^"]*)"\))?$')
+EMPTY = rx(r'^section "(?P<name>[^"]*)" is empty$')
+ADD_HEADING = rx(r'^add a heading "#+ (?P<heading>[^"]*)"')
 
 
 def add_hint(spec, fd) -> str:
@@ -26,8 +26,8 @@ def add_hint(spec, fd) -> str:
     return f'add a heading "{level} {heading}"' + (f"; also accepted: {alts(others)}" if others else "")
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-_NUMBERING = re.compile(r"^\s*(?:[0-9]+|[A-Za-z]|[IVXLC]+)[.)]\s+")
+_LETTERS = rx(r"[^\W\d_]+")
+_NUMBERING = rx(r"^\s*(?:[0-9]+|[A-Za-z]|[IVXLC]+)[.)]\s+")
 _SMALL = frozenset("a an and as at but by for in nor of on or the to via vs with".split())
 
 

@@ -16,17 +16,18 @@ visits the units holding its rarest word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterable, Sequence
 
 from .units import Unit, split_units
 from .words import stem, tokens
+from ..startup import dataclass, rx
 
 __all__ = ["Alternative", "Concept", "ConceptVerdict", "DocIndex", "heading_matches", "heading_words",
            "phrase_stems"]
 
 DEFAULT_WITHIN = 8
-_IDENT = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
+_IDENT = rx(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
 # words that make no passage "close" on their own (the closest-passage search skips them in phrases)
 _STOP = frozenset({"the", "a", "an", "to", "of", "in", "on", "at", "and", "or", "is", "are", "be", "it", "for", "by", "with",
                    "as", "that", "this", "their", "they", "them", "its", "was", "were", "has", "have", "do", "doe", "not"})
@@ -421,10 +422,10 @@ def _window(per: list[list[tuple[int, int]]], within: int) -> tuple[int, int] | 
 
 # -- heading name families -----------------------------------------------------------------
 
-_NUMBERING = re.compile(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVXLCivxlc]+|[A-Za-z])[.)]|\d+(?:\.\d+)*(?=\s)|\d+(?:\.\d+)+)"
+_NUMBERING = rx(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVXLCivxlc]+|[A-Za-z])[.)]|\d+(?:\.\d+)*(?=\s)|\d+(?:\.\d+)+)"
                         r"\s*[\u00b7\u2014\u2013:\-\u2022|]?\s*")
-_TRAILING_PAREN = re.compile(r"\s*(?:\([^()]*\)|\uff08[^\uff08\uff09]*\uff09)\s*$")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TRAILING_PAREN = rx(r"\s*(?:\([^()]*\)|\uff08[^\uff08\uff09]*\uff09)\s*$")
+_COMMENT = rx(r"<!--.*?-->", re.S)
 _VS = frozenset({"vs", "versus", "v"})
 
 

@@ -8,11 +8,11 @@ are skipped and end the paragraph or item they interrupt.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+
 from typing import Sequence
 
 from .words import is_placeholder, is_question
+from ..startup import dataclass, rx
 
 __all__ = ["Unit", "split_units", "clean_inline", "split_sentences"]
 
@@ -28,19 +28,19 @@ class Unit:
     section: int = -1  # index (in the unit list) of the heading this unit sits under, -1 before any
 
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)(?:\[[ xX]\][ \t]+)?")
-_TABLE_DELIM = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
-_BREAK = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
-_QUOTE = re.compile(r"^\s*(?:>\s?)+")
-_ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*\s*(?:\"(.*)\")?\s*$")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
-_AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]*>")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-_EMPH = re.compile(r"(?<![\w\\])[*_]{1,3}|[*_]{1,3}(?![\w])|`+|~~")
-_SPACE = re.compile(r"\s+")
+_ATX = rx(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = rx(r"^ {0,3}(=+|-+)[ \t]*$")
+_ITEM = rx(r"^(\s*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)(?:\[[ xX]\][ \t]+)?")
+_TABLE_DELIM = rx(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_BREAK = rx(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
+_QUOTE = rx(r"^\s*(?:>\s?)+")
+_ADMONITION = rx(r"^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*\s*(?:\"(.*)\")?\s*$")
+_IMAGE = rx(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = rx(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_AUTOLINK = rx(r"<(?:https?|mailto):[^>\s]*>")
+_TAG = rx(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_EMPH = rx(r"(?<![\w\\])[*_]{1,3}|[*_]{1,3}(?![\w])|`+|~~")
+_SPACE = rx(r"\s+")
 
 
 def clean_inline(text: str) -> str:
@@ -72,7 +72,7 @@ def _looks_placeholder_tag(tag: str) -> bool:
 # or inside a number
 _ABBREV = frozenset("""e.g i.e etc vs cf approx incl min max sec no nr fig eq ca resp esp mr mrs ms dr st
 jr sr vol al ex p pp ref dept est misc""".split())
-_END = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]*_`]*)(?=\s|$)|[\u3002\uff01\uff1f]")
+_END = rx(r"([.!?\u2026]+)([\"'\u201d\u2019)\]*_`]*)(?=\s|$)|[\u3002\uff01\uff1f]")
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
@@ -218,4 +218,4 @@ class _Splitter:
         return False
 
 
-_CELL = re.compile(r"(?<!\\)\|")
+_CELL = rx(r"(?<!\\)\|")

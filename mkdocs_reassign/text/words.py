@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import re
 import sys
 import unicodedata
 from functools import lru_cache
+from ..startup import rx
 
 __all__ = ["Token", "tokens", "stem", "stems", "is_placeholder", "is_question", "PLACEHOLDER_WORDS"]
 
@@ -71,12 +71,12 @@ _MARKS_KNOWN = (
 )
 _MARKS = _MARKS_KNOWN if unicodedata.unidata_version == _MARKS_UNIDATA else _mark_class()
 # letters/digits/marks; an apostrophe (' or ’) between two letters stays inside the word
-_RUN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:['\u2019](?:[^\W_]|[{_MARKS}])+)*")
+_RUN = rx(rf"(?:[^\W_]|[{_MARKS}])+(?:['\u2019](?:[^\W_]|[{_MARKS}])+)*")
 # one word per character for scripts without spaces
-_NOSPACE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff\uff66-\uff9f]")
-_NUM_UNIT = re.compile(r"([0-9]+)[^\W\d_]")
+_NOSPACE = rx(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff\uff66-\uff9f]")
+_NUM_UNIT = rx(r"([0-9]+)[^\W\d_]")
 # camelCase humps inside a Latin run: "HTTPServer" -> HTTP, Server; "callReject" -> call, Reject
-_HUMP = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z\u00df-\u00ff'\u2019]+|[A-Z\u00c0-\u00de]+|[0-9]+[a-z]*|[^\W_]+")
+_HUMP = rx(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z\u00df-\u00ff'\u2019]+|[A-Z\u00c0-\u00de]+|[0-9]+[a-z]*|[^\W_]+")
 
 
 class Token(tuple):
@@ -149,9 +149,9 @@ def _has_hump(run: str) -> bool:
     return False
 
 
-_HUMP_ASCII = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
-_RUN_ASCII = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
-_NUM_UNIT_ASCII = re.compile(r"(?<![A-Za-z0-9])[0-9]+[A-Za-z]")
+_HUMP_ASCII = rx(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
+_RUN_ASCII = rx(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+_NUM_UNIT_ASCII = rx(r"(?<![A-Za-z0-9])[0-9]+[A-Za-z]")
 
 
 def _split_nospace(run: str, base: int, out: list) -> None:
@@ -236,13 +236,13 @@ def stems(text: str) -> list[str]:
 PLACEHOLDER_WORDS = frozenset({"TODO", "TBD", "TBA", "FIXME", "XXX", "TKTK", "WIP"})
 _PLACEHOLDER_ANYCASE = frozenset({"tbd", "fixme", "todo", "tba"})  # "todo" as a lone lower-case word only
 # a cheap first look: a placeholder word in any case, an ellipsis, or a bracket that may hold a placeholder
-_MAYBE_PLACEHOLDER = re.compile(r"(?i)todo|tbd|tba|fixme|xxx|tktk|wip|\.\.\.|\u2026|[\[<{]")
-_ELLIPSIS_END = re.compile(r"(?:\.\.\.|\u2026)[\s*_)\]\"'`]*$")
-_ONLY_BRACKET = re.compile(r"^\s*(?:\[[^\[\]()]{1,60}\](?![(\[:])|<[A-Za-z][^<>]{0,60}>|\{\{?[^{}]{1,60}\}?\})\s*$")
+_MAYBE_PLACEHOLDER = rx(r"(?i)todo|tbd|tba|fixme|xxx|tktk|wip|\.\.\.|\u2026|[\[<{]")
+_ELLIPSIS_END = rx(r"(?:\.\.\.|\u2026)[\s*_)\]\"'`]*$")
+_ONLY_BRACKET = rx(r"^\s*(?:\[[^\[\]()]{1,60}\](?![(\[:])|<[A-Za-z][^<>]{0,60}>|\{\{?[^{}]{1,60}\}?\})\s*$")
 _HTML_TAGS = frozenset("""a abbr b br code del details div em hr i img ins kbd li mark ol p pre q s small span strong
 sub summary sup table tbody td th thead tr u ul""".split())
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-_MARKUP = re.compile(r"[*_`~]+")
+_CELL_SPLIT = rx(r"(?<!\\)\|")
+_MARKUP = rx(r"[*_`~]+")
 
 
 def _bracket_placeholder(cell: str) -> bool:
@@ -284,7 +284,7 @@ def is_placeholder(text: str) -> bool:
     return _bracket_placeholder(s)
 
 
-_QUESTION_END = re.compile(r"[?\uff1f\u061f][\s*_)\]\"'`»”]*$")
+_QUESTION_END = rx(r"[?\uff1f\u061f][\s*_)\]\"'`»”]*$")
 
 
 def is_question(text: str) -> bool:

@@ -1,0 +1,174 @@
+"""What every start of the package would compile, compiled once ahead.
+
+Importing the plugin defines some 40 record classes and compiles some 140 regular expressions. Both are compiled
+in pure Python at every start: ``dataclasses`` writes each class's ``__init__``, ``__repr__``, ``__eq__`` as text
+and compiles it (0.7 ms a class), and ``re`` parses each pattern and generates its program (0.2 ms a pattern,
+4 ms for a Unicode class). Together about 50 ms of a build's start, 2 % of a 70-doc build. So:
+
+* :func:`dataclass` is ``dataclasses.dataclass``, with one difference: while it runs, the text dataclasses
+  compiles is looked up in ``_startup_table.FUNCTIONS`` (text -> the code Python compiled from that very text)
+  and only compiled when it is not there. The key is the whole text, so a table from another Python or from
+  older classes is simply not used: the result is the same code either way.
+* :func:`rx` is ``re.compile``, with the program taken from ``_startup_table.PATTERNS`` when the table was made
+  by this very Python (version and ``_sre.MAGIC``); else ``re.compile``.
+
+``python -m mkdocs_reassign.startup`` writes the table (tests/test_startup.py fails until it is current).
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import re
+import sys
+import types
+
+import _sre
+
+try:
+    from . import _startup_table as _table
+except ImportError:  # (not generated yet: everything is compiled as usual)
+    _table = None
+
+_SAME_PYTHON = _table is not None and _table.PYTHON == (tuple(sys.version_info[:3]), _sre.MAGIC)
+_FUNCTIONS: dict = _table.FUNCTIONS if _table is not None else {}
+_PATTERNS: dict = _table.PATTERNS if _SAME_PYTHON else {}
+
+RECORDED: list | None = None  # the generator sets a list: texts and patterns compiled for want of the table
+
+
+def _exec(source, globals=None, locals=None, /):
+    """``exec`` as dataclasses calls it (``exec(txt, globals, ns)``, txt defining ``__create_fn__``)."""
+    code = _FUNCTIONS.get(source) if type(source) is str and globals is not None and locals is not None else None
+    if code is None:
+        if RECORDED is not None and type(source) is str:
+            RECORDED.append(("fn", source))
+        return builtins.exec(source, globals, locals)
+    if "__builtins__" not in globals:  # (what exec does to the globals it is given)
+        globals["__builtins__"] = builtins
+    locals["__create_fn__"] = types.FunctionType(code, globals, "__create_fn__")
+    return None
+
+
+def _with_table(make, *args, **kwargs):
+    """``make(*args, **kwargs)`` (a function of dataclasses), its exec of generated methods looking in the table."""
+    had = "exec" in vars(dataclasses)
+    dataclasses.exec = _exec  # (a module global: dataclasses' own calls of exec find it before the builtin)
+    try:
+        return make(*args, **kwargs)
+    finally:
+        if not had:
+            del dataclasses.exec
+
+
+def dataclass(cls=None, /, **kwargs):
+    """``dataclasses.dataclass``, its generated methods' code taken from the table (see the module's text)."""
+
+    def wrap(c):
+        return _with_table(dataclasses.dataclass, c, **kwargs)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def make_dataclass(*args, **kwargs):
+    """``dataclasses.make_dataclass``, as :func:`dataclass`."""
+    return _with_table(dataclasses.make_dataclass, *args, **kwargs)
+
+
+def rx(pattern, flags=0) -> re.Pattern:
+    """``re.compile``, the program taken from the table when it was made by this Python."""
+    flags = int(flags)
+    args = _PATTERNS.get((pattern, flags))
+    if args is None:
+        if RECORDED is not None:
+            RECORDED.append(("rx", (pattern, flags)))
+        return re.compile(pattern, flags)
+    flags, code, groups, groupindex, indexgroup = args
+    return _sre.compile(pattern, flags, list(code), groups, groupindex, indexgroup)
+
+
+def program(pattern, flags: int) -> tuple:
+    """What ``re``'s compiler passes ``_sre.compile`` after the pattern: (flags, code, groups, groupindex,
+    indexgroup). The table holds these."""
+    from re import _compiler, _parser
+
+    p = _parser.parse(pattern, flags)
+    code = _compiler._code(p, flags)
+    groupindex = dict(p.state.groupdict)
+    indexgroup = [None] * p.state.groups
+    for k, i in groupindex.items():
+        indexgroup[i] = k
+    return (flags | p.state.flags, tuple(map(int, code)), p.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def modules() -> list[str]:
+    """Every module of the package (what the table covers)."""
+    import os
+
+    root = os.path.dirname(os.path.abspath(__file__))
+    out = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        for name in sorted(files):
+            if name.endswith(".py") and not name.startswith("_startup_table"):
+                rel = os.path.relpath(os.path.join(folder, name), root)[:-3].replace(os.sep, ".")
+                mod = "mkdocs_reassign" + ("" if rel == "__init__" else "." + rel.removesuffix(".__init__"))
+                out.append(mod)
+    return out
+
+
+def record() -> tuple[list[str], list[tuple]]:
+    """Import every module of the package in this (fresh) process and return the function texts and the patterns
+    compiled without the table: with an empty table, all of them."""
+    global RECORDED, _FUNCTIONS, _PATTERNS
+    import importlib
+
+    RECORDED, _FUNCTIONS, _PATTERNS = [], {}, {}
+    try:
+        for name in modules():
+            if name != __name__:
+                try:
+                    importlib.import_module(name)
+                except ImportError as err:  # an optional dependency missing here: that module's part is left out
+                    print(f"startup: {name} not imported ({err}); its part of the table is left out", file=sys.stderr)
+        texts = list(dict.fromkeys(s for kind, s in RECORDED if kind == "fn"))
+        patterns = list(dict.fromkeys(s for kind, s in RECORDED if kind == "rx"))
+    finally:
+        RECORDED = None
+    return texts, patterns
+
+
+def table_source(texts: list[str], patterns: list[tuple]) -> str:
+    """The text of _startup_table.py for these function texts and patterns."""
+    out = ['"""Generated by `python -m mkdocs_reassign.startup` (see startup.py): do not edit."""', "",
+           "# fmt: off", "# ruff: noqa", f"PYTHON = ({tuple(sys.version_info[:3])!r}, {_sre.MAGIC!r})",
+           "FUNCTIONS = {}", "PATTERNS = {}", ""]
+    for txt in texts:
+        compile(txt, "<string>", "exec")  # (a text that is not a module's code is not a key)
+        out += [txt, f"FUNCTIONS[{txt!r}] = __create_fn__.__code__", ""]
+    out.append("del __create_fn__" if texts else "")
+    for pattern, flags in patterns:
+        out.append(f"PATTERNS[{(pattern, flags)!r}] = {program(pattern, flags)!r}")
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    """Write _startup_table.py (atomically) from a fresh import of every module."""
+    import os
+    import subprocess
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_startup_table.py")
+    # a fresh interpreter without the table: every text and pattern is compiled, and recorded
+    code = ("import sys; sys.modules['mkdocs_reassign._startup_table'] = None; import mkdocs_reassign.startup as s; "
+            "t, p = s.record(); sys.stdout.write(s.table_source(t, p))")
+    text = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

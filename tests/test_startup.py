@@ -1,0 +1,150 @@
+"""mkdocs_reassign.startup: the record classes' generated methods and the module-level regular expressions come
+from a table compiled ahead, and give exactly what compiling them at start gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from mkdocs_reassign import _startup_table as table
+from mkdocs_reassign import startup
+
+
+def _fresh(code: str) -> str:
+    """Run ``code`` in a fresh interpreter (the package imported from scratch); its standard output."""
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_the_table_is_current():
+    """Importing every module of the package compiles nothing the table lacks (run `python -m
+    mkdocs_reassign.startup` after changing a record class or a module-level pattern). A test of this Python:
+    the table is made by it (the CI's Python), so a pattern missing here is a pattern compiled at every start."""
+    assert table.PYTHON == (tuple(sys.version_info[:3]), startup._sre.MAGIC), (
+        f"the table was made by Python {table.PYTHON[0]}: regenerate it with this one")
+    missed = _fresh("""
+        import sys, mkdocs_reassign.startup as s
+        s.RECORDED = []
+        import importlib
+        for name in s.modules():
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
+        print(len(s.RECORDED)); print(s.RECORDED[:3])
+    """)
+    assert missed.splitlines()[0] == "0", missed
+
+
+def test_every_pattern_in_the_table_is_what_re_compiles_it_to():
+    """An entry is the compiler's own output for its pattern and flags (so a pattern from the table matches as the
+    pattern compiled at start does); and the objects behave the same on a sample."""
+    assert table.PATTERNS, "the table holds the module-level patterns"
+    for (pattern, flags), args in table.PATTERNS.items():
+        assert startup.program(pattern, flags) == args, pattern
+    from mkdocs_reassign.text import words
+
+    fresh = re.compile(words._RUN.pattern, words._RUN.flags)
+    assert fresh.flags == words._RUN.flags and fresh.groups == words._RUN.groups
+    sample = "naïve café WebRTC 30s l’agent 東京 x\u0301y"
+    assert [m.span() for m in words._RUN.finditer(sample)] == [m.span() for m in fresh.finditer(sample)]
+
+
+def test_every_function_in_the_table_is_the_code_of_its_text():
+    """An entry is the code Python compiles from the very text dataclasses would compile."""
+    assert table.FUNCTIONS, "the table holds the record classes' methods"
+    for text, code in table.FUNCTIONS.items():
+        ns = {}
+        exec(compile(text, "<string>", "exec", dont_inherit=True), {}, ns)  # (as dataclasses: no future flags)
+        fresh = ns["__create_fn__"].__code__
+        assert (fresh.co_code, fresh.co_varnames, fresh.co_names) == (code.co_code, code.co_varnames, code.co_names)
+        inner = [c for c in fresh.co_consts if hasattr(c, "co_code")]
+        stored = [c for c in code.co_consts if hasattr(c, "co_code")]
+        assert [(c.co_code, c.co_names, c.co_varnames) for c in inner] == [(c.co_code, c.co_names, c.co_varnames) for c in stored]
+
+
+def test_a_record_class_from_the_table_is_the_dataclass():
+    """A class made with startup.dataclass has the dataclass's fields, defaults, equality, repr and frozenness."""
+    from mkdocs_reassign.model.diagnostics import Diagnostic
+    from mkdocs_reassign.text.units import Unit
+
+    assert [f.name for f in dataclasses.fields(Diagnostic)][:4] == ["path", "line", "rule", "message"]
+    d = Diagnostic("a.md", 3, "rule-x", "msg")
+    assert d == Diagnostic("a.md", 3, "rule-x", "msg") and d != Diagnostic("a.md", 4, "rule-x", "msg")
+    assert repr(d).startswith("Diagnostic(path='a.md', line=3, rule='rule-x', message='msg'")
+    assert dataclasses.is_dataclass(Unit) and Unit.__dataclass_params__.frozen
+    field = dataclasses.fields(Unit)[0].name
+    unit = Unit(*[None] * len(dataclasses.fields(Unit)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(unit, field, 1)
+
+
+def test_a_class_or_pattern_the_table_lacks_is_compiled_as_usual():
+    """Not in the table: dataclasses and re compile it; the table is not changed and dataclasses' module is left
+    as it was (no ``exec`` of ours stays in it)."""
+    n = len(table.FUNCTIONS)
+
+    @startup.dataclass(frozen=True)
+    class Fresh:
+        a: int
+        b: str = "x"
+        c: list = dataclasses.field(default_factory=list)
+
+    assert Fresh(1) == Fresh(1, "x", []) and repr(Fresh(2)) == "test_a_class_or_pattern_the_table_lacks_is_compiled_as_usual.<locals>.Fresh(a=2, b='x', c=[])"
+    assert len(table.FUNCTIONS) == n and "exec" not in vars(dataclasses)
+    p = startup.rx(r"(?P<w>zz[0-9]+)q", re.I)
+    assert p.pattern == r"(?P<w>zz[0-9]+)q" and p.flags & re.I and p.match("ZZ12Q").group("w") == "ZZ12"
+
+
+def test_a_table_from_another_python_gives_no_patterns():
+    """The patterns' programs are those of one Python (their format changes between versions): made by another,
+    none is used, every pattern is compiled by re. Function texts are keys themselves and stay usable."""
+    out = _fresh("""
+        import sys
+        import mkdocs_reassign._startup_table as t
+        t.PYTHON = ((2, 7, 18), t.PYTHON[1])
+        import mkdocs_reassign.startup as s
+        print(len(s._PATTERNS), len(s._FUNCTIONS) > 0)
+        from mkdocs_reassign.text import words
+        print([m.group() for m in words._RUN.finditer("naïve WebRTC")])
+    """)
+    assert out.split("\n")[:2] == ["0 True", "['naïve', 'WebRTC']"]
+
+
+def test_the_table_makes_the_import_compile_less():
+    """Importing the plugin with the table compiles nothing of the package's own; without it, every record class's
+    methods and every module-level pattern. Counted, not timed: the method texts given to exec and the patterns
+    the package's modules give re's compiler while the plugin is imported."""
+    count = """
+        import sys, builtins, re
+        {prelude}
+        import mkdocs.plugins, mkdocs.config.config_options, mkdocs.structure.files, markdown  # (their own patterns)
+        n = {{"exec": 0, "re": 0}}
+        real_exec, real_compile = builtins.exec, re._compiler.compile
+        def counting_exec(source, *a):
+            n["exec"] += isinstance(source, str) and source.startswith("def __create_fn__")
+            return real_exec(source, *a)
+        def counting_compile(*a):
+            f = sys._getframe(1)
+            for _ in range(4):
+                f = f.f_back
+                if f is None:
+                    break
+                if "mkdocs_reassign" in f.f_code.co_filename:
+                    n["re"] += 1
+                    break
+            return real_compile(*a)
+        builtins.exec, re._compiler.compile = counting_exec, counting_compile
+        import mkdocs_reassign.plugin
+        print(n["exec"], n["re"])
+    """
+    with_table = [int(x) for x in _fresh(count.format(prelude="")).split()]
+    without = [int(x) for x in _fresh(count.format(prelude="sys.modules['mkdocs_reassign._startup_table'] = None")).split()]
+    assert without[0] > 100 and without[1] > 100, without
+    assert with_table == [0, 0], with_table
