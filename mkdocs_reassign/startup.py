@@ -34,6 +34,7 @@ _SAME_PYTHON = _table is not None and _table.PYTHON == (tuple(sys.version_info[:
 _FUNCTIONS: dict = _table.FUNCTIONS if _table is not None else {}
 _PATTERNS: dict = _table.PATTERNS if _SAME_PYTHON else {}
 
+_MADE: dict = {}  # (pattern, flags) -> the pattern made from the table (as re's cache: one object for both)
 RECORDED: list | None = None  # the generator sets a list: texts and patterns compiled for want of the table
 
 
@@ -77,14 +78,18 @@ def make_dataclass(*args, **kwargs):
 
 def rx(pattern, flags=0) -> re.Pattern:
     """``re.compile``, the program taken from the table when it was made by this Python."""
-    flags = int(flags)
-    args = _PATTERNS.get((pattern, flags))
+    key = (pattern, int(flags))
+    made = _MADE.get(key)
+    if made is not None:
+        return made
+    args = _PATTERNS.get(key)
     if args is None:
         if RECORDED is not None:
-            RECORDED.append(("rx", (pattern, flags)))
-        return re.compile(pattern, flags)
-    flags, code, groups, groupindex, indexgroup = args
-    return _sre.compile(pattern, flags, list(code), groups, groupindex, indexgroup)
+            RECORDED.append(("rx", key))
+        return re.compile(pattern, flags)  # (re keeps it in its own cache)
+    all_flags, code, groups, groupindex, indexgroup = args
+    made = _MADE[key] = _sre.compile(pattern, all_flags, list(code), groups, groupindex, indexgroup)
+    return made
 
 
 def program(pattern, flags: int) -> tuple:
@@ -131,11 +136,40 @@ def record() -> tuple[list[str], list[tuple]]:
                     importlib.import_module(name)
                 except ImportError as err:  # an optional dependency missing here: that module's part is left out
                     print(f"startup: {name} not imported ({err}); its part of the table is left out", file=sys.stderr)
+        _check_a_default_site()  # the patterns made from the default options (feature IDs, finding types)
         texts = list(dict.fromkeys(s for kind, s in RECORDED if kind == "fn"))
         patterns = list(dict.fromkeys(s for kind, s in RECORDED if kind == "rx"))
     finally:
         RECORDED = None
     return texts, patterns
+
+
+def _check_a_default_site() -> None:
+    """Run ``mkdocs-reassign check`` on a small site with the default options (a feature doc and a session), so the
+    patterns made from options at run time are compiled once here."""
+    import contextlib
+    import io
+    import os
+    import tempfile
+
+    from . import cli
+
+    with tempfile.TemporaryDirectory() as root:
+        files = {
+            "mkdocs.yml": "site_name: startup\nplugins:\n  - reassign\n",
+            "docs/index.md": "# Home\n",
+            "docs/features/platform/visitor-reassignment.md": "# P4 Visitor Reassignment\n\nSee [P2](p2.md) and A3.\n",
+            "docs/findings/session-2026-01-01.md": "# Session 2026-01-01\n\n## NEEDS YOUR ATTENTION\n\n"
+                                                   "| ID | Finding |\n|---|---|\n| BUG-P4-001 | x |\n\n"
+                                                   "### BUG-P4-001: x\n\n**Status:** open\n",
+        }
+        for rel, text in files.items():
+            path = os.path.join(root, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            cli.main(["check", "-q", "-f", os.path.join(root, "mkdocs.yml")])
 
 
 def table_source(texts: list[str], patterns: list[tuple]) -> str:

@@ -23,7 +23,8 @@ def _fresh(code: str) -> str:
 
 
 def test_the_table_is_current():
-    """Importing every module of the package compiles nothing the table lacks (run `python -m
+    """Importing every module of the package, and checking a site with the default options, compiles nothing the
+    table lacks (run `python -m
     mkdocs_reassign.startup` after changing a record class or a module-level pattern). A test of this Python:
     the table is made by it (the CI's Python), so a pattern missing here is a pattern compiled at every start."""
     assert table.PYTHON == (tuple(sys.version_info[:3]), startup._sre.MAGIC), (
@@ -37,6 +38,7 @@ def test_the_table_is_current():
                 importlib.import_module(name)
             except ImportError:
                 pass
+        s._check_a_default_site()  # and the patterns a check with the default options makes
         print(len(s.RECORDED)); print(s.RECORDED[:3])
     """)
     assert missed.splitlines()[0] == "0", missed

@@ -15,7 +15,7 @@ from .contracts import Contract, ContractSet, Requirement
 from .coverage import ReqResult, evaluate
 from .diagnostics import Diagnostic
 from .ids import Identity, from_h1, is_feature_id
-from ..startup import dataclass
+from ..startup import dataclass, rx
 
 
 
@@ -87,17 +87,17 @@ _STATED = {}
 def stated_id(doc: ScannedDoc, id_pattern: str) -> tuple[int, str, str] | None:
     """An ID the doc states outside its H1 ("*Feature ID: D3 - Name*" in a footer, "**Feature ID**: V2"):
     (line, ID, the line as read), or None. Only prose lines count (not code, not comments)."""
-    rx = _STATED.get(id_pattern)
-    if rx is None:
-        rx = _STATED[id_pattern] = re.compile(r"^\s*(?:[-+>|]\s*)*(?i:feature\s+id)\s*[:=\-–—]?\s*(?P<id>(?:" + id_pattern
-                                              + r"))(?![A-Za-z0-9-])")
+    stated = _STATED.get(id_pattern)
+    if stated is None:
+        stated = _STATED[id_pattern] = rx(r"^\s*(?:[-+>|]\s*)*(?i:feature\s+id)\s*[:=\-–—]?\s*(?P<id>(?:" + id_pattern
+                                          + r"))(?![A-Za-z0-9-])")
     for i, text in enumerate(doc.lines):
         if "ID" not in text and "id" not in text.lower():
             continue
         if not doc.prose[i] or i < doc.fm_end:
             continue
         plain = re.sub(r"[*_`]", "", text)
-        m = rx.match(plain)
+        m = stated.match(plain)
         if m and is_feature_id(m.group("id"), id_pattern):
             return i + 1, m.group("id"), plain.strip().strip("|").strip()
     return None

@@ -47,16 +47,19 @@ DEFAULT_TYPES: list[dict] = _load_default_types()
 SEVERITY_ORDER = ["critical", "question", "ux", "review", "credentials", "qa", "minor"]
 
 
+_PREFIX = rx(r"[A-Z]{1,6}")
+
+
 class Registry:
     def __init__(self, types: list[FindingType], id_pattern: str):
         self.types = types
         self.by_prefix = {p: t for t in types for p in t.prefixes}
         prefixes = "|".join(sorted((re.escape(p) for p in self.by_prefix), key=len, reverse=True))
         scope = rf"(?:[0-9]{{4}}|{id_pattern})"
-        self.id_re = re.compile(rf"^(?P<type>{prefixes})-(?P<scope>{scope})-(?P<num>[0-9]{{3}})$")
-        self.cite_re = re.compile(rf"(?<![A-Za-z0-9-])(?:{prefixes})-{scope}-[0-9]{{3}}(?![A-Za-z0-9-])")
+        self.id_re = rx(rf"^(?P<type>{prefixes})-(?P<scope>{scope})-(?P<num>[0-9]{{3}})$")
+        self.cite_re = rx(rf"(?<![A-Za-z0-9-])(?:{prefixes})-{scope}-[0-9]{{3}}(?![A-Za-z0-9-])")
         # anything that looks like an attempt at a finding ID
-        self.loose_re = re.compile(r"^(?P<id>[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?)\s*:\s*(?P<title>.*)$")
+        self.loose_re = rx(r"^(?P<id>[A-Z]{1,6}-[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,6})?)\s*:\s*(?P<title>.*)$")
         self.attention = [t for t in types if t.attention]
 
     def type_of(self, fid: str) -> FindingType | None:
@@ -94,7 +97,7 @@ def make_registry(config: list | None, id_pattern: str) -> tuple[Registry, list[
             problems.append(f"finding_types[{i}]: unknown key(s) {', '.join(sorted(unknown))}")
             continue
         prefix = raw.get("prefix")
-        if not isinstance(prefix, str) or not re.fullmatch(r"[A-Z]{1,6}", prefix):
+        if not isinstance(prefix, str) or _PREFIX.fullmatch(prefix) is None:
             problems.append(f"finding_types[{i}]: prefix must be 1-6 capital letters")
             continue
         try:
@@ -302,7 +305,7 @@ def _plain(cell: str) -> str:
 
 @lru_cache(maxsize=32)
 def _feature_id_re(id_pattern: str) -> re.Pattern:
-    return re.compile(rf"(?<![A-Za-z0-9-])({id_pattern})(?![A-Za-z0-9-])")
+    return rx(rf"(?<![A-Za-z0-9-])({id_pattern})(?![A-Za-z0-9-])")
 
 
 def _feature_id(raw: str, id_pattern: str) -> str | None:
@@ -367,8 +370,8 @@ def _short_res(reg: Registry):
     hit = _SHORT_CACHE.get(key)
     if hit is None:
         prefixes = "|".join(sorted((re.escape(p) for p in reg.by_prefix), key=len, reverse=True))
-        whole = re.compile(rf"^(?P<p>{prefixes})(?P<n>[0-9]{{1,3}})(?P<suf>-[A-Za-z]{{1,8}})?$")
-        token = re.compile(rf"(?<![A-Za-z0-9-])(?P<p>{prefixes})(?P<n>[0-9]{{1,3}})(?P<suf>-[A-Za-z]{{1,8}})?(?![A-Za-z0-9-])")
+        whole = rx(rf"^(?P<p>{prefixes})(?P<n>[0-9]{{1,3}})(?P<suf>-[A-Za-z]{{1,8}})?$")
+        token = rx(rf"(?<![A-Za-z0-9-])(?P<p>{prefixes})(?P<n>[0-9]{{1,3}})(?P<suf>-[A-Za-z]{{1,8}})?(?![A-Za-z0-9-])")
         hit = _SHORT_CACHE[key] = (whole, token)
     return hit
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..startup import rx
+
 
 def glob_problem(pattern: str) -> str | None:
     """What is wrong with a glob (checked where options and contracts are loaded), or None."""
@@ -64,7 +66,7 @@ def _compile(pattern: str) -> re.Pattern:
         else:
             out.append(re.escape(c))
             i += 1
-    return re.compile("".join(out) + r"\Z")
+    return rx("".join(out) + r"\Z")
 
 
 def matches_any(path: str, globs) -> bool:

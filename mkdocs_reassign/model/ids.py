@@ -24,14 +24,14 @@ class Identity:
 def _patterns(id_pattern: str):
     idp = f"(?:{id_pattern})"
     return {
-        "prefix": re.compile(r"^\s*Feature\b\s*(?P<id>" + idp + r")?\s*[:\-–—]?\s*(?P<rest>.*)$", re.I),
-        "lead": re.compile(r"^(?P<id>" + idp + r")\s*(?:[:\-–—]\s*|\s+)(?P<name>.+)$"),
-        "trail": re.compile(r"^(?P<name>.*?)\s*\((?P<id>" + idp + r")\)\s*$"),
-        "alone": re.compile(r"^(?P<id>" + idp + r")$"),
-        "ticket_trail": re.compile(r"^(?P<name>.*?)\s*\((?P<id>" + TICKET + r")\)\s*$"),
-        "ticket_lead": re.compile(r"^(?P<id>" + TICKET + r")\s*[:\-–—]\s*(?P<name>.+)$"),
-        "full": re.compile(r"(?:" + id_pattern + r")\Z"),
-        "mention": re.compile(r"(?<![A-Za-z0-9-])(" + id_pattern + r")(?![A-Za-z0-9-])"),
+        "prefix": rx(r"^\s*Feature\b\s*(?P<id>" + idp + r")?\s*[:\-–—]?\s*(?P<rest>.*)$", re.I),
+        "lead": rx(r"^(?P<id>" + idp + r")\s*(?:[:\-–—]\s*|\s+)(?P<name>.+)$"),
+        "trail": rx(r"^(?P<name>.*?)\s*\((?P<id>" + idp + r")\)\s*$"),
+        "alone": rx(r"^(?P<id>" + idp + r")$"),
+        "ticket_trail": rx(r"^(?P<name>.*?)\s*\((?P<id>" + TICKET + r")\)\s*$"),
+        "ticket_lead": rx(r"^(?P<id>" + TICKET + r")\s*[:\-–—]\s*(?P<name>.+)$"),
+        "full": rx(r"(?:" + id_pattern + r")\Z"),
+        "mention": rx(r"(?<![A-Za-z0-9-])(" + id_pattern + r")(?![A-Za-z0-9-])"),
     }
 
 

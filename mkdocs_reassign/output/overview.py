@@ -373,11 +373,14 @@ def _legend() -> str:
             "blank: not in the feature's contract</span></p>")
 
 
+_UNMET_KEY = rx(r'data-verdict="unmet" data-key="([^"]*)"')
+
+
 def row_counts(row: str, fcols) -> tuple[tuple[str, ...], tuple[int, ...], bool]:
     """What a row adds to the totals, read from its HTML (so the totals say what the rows show): the keys of its
     unmet cells, its open findings per finding column, and whether it is ready."""
-    unmet = tuple(re.findall(r'data-verdict="unmet" data-key="([^"]*)"', row))
-    opened = tuple(sum(int(x) for x in re.findall(rf'data-open="(\d+)" title="\d+ open: {re.escape(e(label))}"', row))
+    unmet = tuple(_UNMET_KEY.findall(row))
+    opened = tuple(sum(int(x) for x in rx(rf'data-open="(\d+)" title="\d+ open: {re.escape(e(label))}"').findall(row))
                    for label, _emoji, _sev in fcols)
     return unmet, opened, _is_ready(row)
 
