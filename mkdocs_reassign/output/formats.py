@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 from json.encoder import encode_basestring as _encode_str  # C, as json.dumps(ensure_ascii=False) uses
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from .. import __version__
 from ..model.diagnostics import Diagnostic, at_least, one_line, safe
@@ -169,10 +167,14 @@ _XML_BAD = rx("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _x(text: str) -> str:
-    return xml_escape(_XML_BAD.sub("\ufffd", text))
+    from xml.sax.saxutils import escape  # (here: the JSON report a build writes needs none of xml)
+
+    return escape(_XML_BAD.sub("\ufffd", text))
 
 
 def _xa(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
     return quoteattr(_XML_BAD.sub("\ufffd", text))
 
 

@@ -18,8 +18,8 @@ rendered from; the keys are built in one place (the ``_key_*`` methods) and hang
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from dataclasses import fields as dataclass_fields
@@ -55,7 +55,7 @@ class Pages:
         self.opts = opts
         self.memo = memo  # serve: keep rendered pieces across rebuilds
         self.banner_on = banner_on  # pages list their diagnostics in a banner (option banner, and whether serving)
-        self._nonce = secrets.token_hex(8)  # in the slots markdown() leaves: a doc cannot forge one
+        self._nonce = os.urandom(8).hex()  # in the slots markdown() leaves: a doc cannot forge one (secrets.token_hex's source)
         self.placed: dict[str, tuple[bool, bool]] = {}  # page -> (banner?, boxes?) place() puts in, from update()
         self.plain: frozenset[str] = frozenset()  # feature pages content() has nothing to put in (update())
         self.ready: dict[str, tuple[str, str]] = {}  # serve: page -> (its URL, its boxes) as the last rebuild drew them
