@@ -15,6 +15,16 @@ from mkdocs_reassign import _startup_table as table
 from mkdocs_reassign import startup
 
 
+def _fresh_table():
+    """The table as its file holds it (the imported one has let go of the patterns already made)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("startup_table_copy", table.__file__)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def _fresh(code: str) -> str:
     """Run ``code`` in a fresh interpreter (the package imported from scratch); its standard output."""
     out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
@@ -27,7 +37,7 @@ def test_the_table_is_current():
     table lacks (run `python -m
     mkdocs_reassign.startup` after changing a record class or a module-level pattern). A test of this Python:
     the table is made by it (the CI's Python), so a pattern missing here is a pattern compiled at every start."""
-    assert table.PYTHON == (tuple(sys.version_info[:3]), startup._sre.MAGIC), (
+    assert table.PYTHON == startup.PYTHON, (
         f"the table was made by Python {table.PYTHON[0]}: regenerate it with this one")
     missed = _fresh("""
         import sys, mkdocs_reassign.startup as s
@@ -47,8 +57,9 @@ def test_the_table_is_current():
 def test_every_pattern_in_the_table_is_what_re_compiles_it_to():
     """An entry is the compiler's own output for its pattern and flags (so a pattern from the table matches as the
     pattern compiled at start does); and the objects behave the same on a sample."""
-    assert table.PATTERNS, "the table holds the module-level patterns"
-    for (pattern, flags), args in table.PATTERNS.items():
+    patterns = _fresh_table().PATTERNS
+    assert len(patterns) > 100, "the table holds the module-level patterns"
+    for (pattern, flags), args in patterns.items():
         assert startup.program(pattern, flags) == args, pattern
     from mkdocs_reassign.text import words
 
@@ -61,7 +72,23 @@ def test_every_pattern_in_the_table_is_what_re_compiles_it_to():
 def test_every_function_in_the_table_is_the_code_of_its_text():
     """An entry is the code Python compiles from the very text dataclasses would compile."""
     assert table.FUNCTIONS, "the table holds the record classes' methods"
-    for text, code in table.FUNCTIONS.items():
+    texts = _fresh("""
+        import sys, mkdocs_reassign.startup as s
+        s.RECORDED = []
+        s._FUNCTIONS = {}
+        import importlib
+        for name in s.modules():
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
+        s._check_a_default_site()
+        print(repr([t for kind, t in s.RECORDED if kind == "fn"]))
+    """)
+    by_digest = {startup._digest(t): t for t in eval(texts)}
+    assert set(by_digest) == set(table.FUNCTIONS)
+    for digest, code in table.FUNCTIONS.items():
+        text = by_digest[digest]
         ns = {}
         exec(compile(text, "<string>", "exec", dont_inherit=True), {}, ns)  # (as dataclasses: no future flags)
         fresh = ns["__create_fn__"].__code__
@@ -110,7 +137,7 @@ def test_a_table_from_another_python_gives_no_patterns():
     out = _fresh("""
         import sys
         import mkdocs_reassign._startup_table as t
-        t.PYTHON = ((2, 7, 18), t.PYTHON[1])
+        t.PYTHON = ((2, 7, 18),) + t.PYTHON[1:]
         import mkdocs_reassign.startup as s
         print(len(s._PATTERNS), len(s._FUNCTIONS) > 0)
         from mkdocs_reassign.text import words
