@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from .units import Unit, split_units
@@ -33,6 +34,7 @@ _STOP = frozenset({"the", "a", "an", "to", "of", "in", "on", "at", "and", "or", 
                    "as", "that", "this", "their", "they", "them", "its", "was", "were", "has", "have", "do", "doe", "not"})
 
 
+@lru_cache(maxsize=65_536)  # (a third of the shipped contracts' phrases repeat: shared vocabularies)
 def phrase_stems(phrase: str) -> tuple[str, ...]:
     """A phrase as the stems it must match. A one-word camelCase phrase (``WebRTC``) is its glued form."""
     toks = tokens(phrase)
