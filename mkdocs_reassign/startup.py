@@ -6,13 +6,17 @@ and compiles it (0.7 ms a class), and ``re`` parses each pattern and generates i
 4 ms for a Unicode class). Together about 50 ms of a build's start, 2 % of a 70-doc build. So:
 
 * :func:`dataclass` is ``dataclasses.dataclass``, with one difference: while it runs, the text dataclasses
-  compiles is looked up in ``_startup_table.FUNCTIONS`` (the text's BLAKE2 digest -> the code Python compiled
-  from that very text) and only compiled when it is not there. The key stands for the whole text, so a table
-  from another Python or from older classes is simply not used: the result is the same code either way.
-* :func:`rx` is ``re.compile``, with the program taken from ``_startup_table.PATTERNS`` when the table was made
-  by this very Python (version, ``_sre.MAGIC`` and byte order); else ``re.compile``.
+  compiles is looked up in the table's functions (the text's BLAKE2 digest -> the code Python compiled from
+  that very text) and only compiled when it is not there. The key stands for the whole text, so a table from
+  older classes is simply not used: the result is the same code either way.
+* :func:`rx` is ``re.compile``, with the program taken from the table's patterns when the table was made by
+  this very Python (version, ``_sre.MAGIC`` and byte order); else ``re.compile``.
 
-``python -m mkdocs_reassign.startup`` writes the table (tests/test_startup.py fails until it is current).
+The table is ``startup.marshal``: the bytecode magic number of the Python that made it, then its data in
+``marshal``'s format. Another bytecode version does not read it at all. (Not a module: Python compiles a module
+when no bytecode of it is cached, as under PYTHONDONTWRITEBYTECODE, and compiling 370 KB of table would cost
+more than it saves.) ``python -m mkdocs_reassign.startup`` writes it (tests/test_startup.py fails until it is
+current).
 """
 
 from __future__ import annotations
@@ -20,21 +24,46 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import hashlib
+import marshal
+import os
 import re
 import sys
 import types
+from importlib.util import MAGIC_NUMBER
 
 import _sre
 
-try:
-    from . import _startup_table as _table
-except ImportError:  # (not generated yet: everything is compiled as usual)
-    _table = None
-
+TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "startup.marshal")
 PYTHON = (tuple(sys.version_info[:3]), _sre.MAGIC, sys.byteorder)  # what a table's patterns are only good for
-_SAME_PYTHON = _table is not None and _table.PYTHON == PYTHON
-_FUNCTIONS: dict = _table.FUNCTIONS if _table is not None else {}
-_PATTERNS: dict = _table.PATTERNS if _SAME_PYTHON else {}
+
+
+def read_table(path: str = TABLE) -> tuple | None:
+    """(python, functions, patterns) from a table file, or None when there is none for this bytecode version."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    if data[: len(MAGIC_NUMBER)] != MAGIC_NUMBER:
+        return None
+    try:
+        python, functions, patterns = marshal.loads(data[len(MAGIC_NUMBER):])
+    except (EOFError, ValueError, TypeError):
+        return None
+    return python, functions, patterns
+
+
+def use_table(table: tuple | None) -> None:
+    """Take functions from ``table`` always, patterns only when this very Python made it."""
+    global _FUNCTIONS, _PATTERNS
+    python, functions, patterns = table or ((), {}, {})
+    _FUNCTIONS = functions
+    _PATTERNS = patterns if python == PYTHON else {}
+
+
+_FUNCTIONS: dict = {}
+_PATTERNS: dict = {}
+use_table(read_table())
 
 _MADE: dict = {}  # (pattern, flags) -> the pattern made from the table (as re's cache: one object for both)
 RECORDED: list | None = None  # the generator sets a list: texts and patterns compiled for want of the table
@@ -118,14 +147,12 @@ def program(pattern, flags: int) -> tuple:
 
 def modules() -> list[str]:
     """Every module of the package (what the table covers)."""
-    import os
-
     root = os.path.dirname(os.path.abspath(__file__))
     out = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
         for name in sorted(files):
-            if name.endswith(".py") and not name.startswith("_startup_table"):
+            if name.endswith(".py"):
                 rel = os.path.relpath(os.path.join(folder, name), root)[:-3].replace(os.sep, ".")
                 mod = "mkdocs_reassign" + ("" if rel == "__init__" else "." + rel.removesuffix(".__init__"))
                 out.append(mod)
@@ -159,7 +186,6 @@ def _check_a_default_site() -> None:
     patterns made from options at run time are compiled once here."""
     import contextlib
     import io
-    import os
     import tempfile
 
     from . import cli
@@ -182,35 +208,29 @@ def _check_a_default_site() -> None:
             cli.main(["check", "-q", "-f", os.path.join(root, "mkdocs.yml")])
 
 
-def table_source(texts: list[str], patterns: list[tuple]) -> str:
-    """The text of _startup_table.py for these function texts and patterns."""
-    out = ['"""Generated by `python -m mkdocs_reassign.startup` (see startup.py): do not edit."""', "",
-           "# fmt: off", "# ruff: noqa", f"PYTHON = {PYTHON!r}",
-           "FUNCTIONS = {}", "PATTERNS = {}", ""]
+def table_bytes(texts: list[str], patterns: list[tuple]) -> bytes:
+    """The table file for these function texts and patterns."""
+    functions = {}
     for txt in texts:
-        compile(txt, "<string>", "exec")  # (a text that is not a module's code is not a key)
-        out += [txt, f"FUNCTIONS[{_digest(txt)!r}] = __create_fn__.__code__", ""]
-    out.append("del __create_fn__" if texts else "")
-    for pattern, flags in patterns:
-        out.append(f"PATTERNS[{(pattern, flags)!r}] = {program(pattern, flags)!r}")
-    return "\n".join(out) + "\n"
+        # as dataclasses compiles it: "<string>", no __future__ flags of this module
+        module = compile(txt, "<string>", "exec", dont_inherit=True)
+        functions[_digest(txt)] = next(c for c in module.co_consts if isinstance(c, types.CodeType) and c.co_name == "__create_fn__")
+    table = (PYTHON, functions, {key: program(*key) for key in patterns})
+    return MAGIC_NUMBER + marshal.dumps(table)
 
 
 def main() -> int:
-    """Write _startup_table.py (atomically) from a fresh import of every module."""
-    import os
+    """Write the table (atomically) from a fresh import of every module."""
     import subprocess
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_startup_table.py")
-    # a fresh interpreter without the table: every text and pattern is compiled, and recorded
-    code = ("import sys; sys.modules['mkdocs_reassign._startup_table'] = None; import mkdocs_reassign.startup as s; "
-            "t, p = s.record(); sys.stdout.write(s.table_source(t, p))")
-    text = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-    print(f"wrote {path}")
+    # a fresh interpreter: record() empties the table, so every text and pattern is compiled, and recorded
+    code = "import sys, mkdocs_reassign.startup as s; t, p = s.record(); sys.stdout.buffer.write(s.table_bytes(t, p))"
+    data = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True).stdout
+    tmp = TABLE + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, TABLE)
+    print(f"wrote {TABLE} ({len(data):,} bytes)")
     return 0
 
 

@@ -11,18 +11,14 @@ import textwrap
 
 import pytest
 
-from mkdocs_reassign import _startup_table as table
 from mkdocs_reassign import startup
 
 
-def _fresh_table():
-    """The table as its file holds it (the imported one has let go of the patterns already made)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("startup_table_copy", table.__file__)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def _table():
+    """(python, functions, patterns) as the file holds them (the imported ones let go of what was made)."""
+    table = startup.read_table()
+    assert table is not None, f"no table for this Python at {startup.TABLE}: run python -m mkdocs_reassign.startup"
+    return table
 
 
 def _fresh(code: str) -> str:
@@ -37,8 +33,8 @@ def test_the_table_is_current():
     table lacks (run `python -m
     mkdocs_reassign.startup` after changing a record class or a module-level pattern). A test of this Python:
     the table is made by it (the CI's Python), so a pattern missing here is a pattern compiled at every start."""
-    assert table.PYTHON == startup.PYTHON, (
-        f"the table was made by Python {table.PYTHON[0]}: regenerate it with this one")
+    python = _table()[0]
+    assert python == startup.PYTHON, f"the table was made by Python {python[0]}: regenerate it with this one"
     missed = _fresh("""
         import sys, mkdocs_reassign.startup as s
         s.RECORDED = []
@@ -57,7 +53,7 @@ def test_the_table_is_current():
 def test_every_pattern_in_the_table_is_what_re_compiles_it_to():
     """An entry is the compiler's own output for its pattern and flags (so a pattern from the table matches as the
     pattern compiled at start does); and the objects behave the same on a sample."""
-    patterns = _fresh_table().PATTERNS
+    patterns = _table()[2]
     assert len(patterns) > 100, "the table holds the module-level patterns"
     for (pattern, flags), args in patterns.items():
         assert startup.program(pattern, flags) == args, pattern
@@ -71,7 +67,8 @@ def test_every_pattern_in_the_table_is_what_re_compiles_it_to():
 
 def test_every_function_in_the_table_is_the_code_of_its_text():
     """An entry is the code Python compiles from the very text dataclasses would compile."""
-    assert table.FUNCTIONS, "the table holds the record classes' methods"
+    functions = _table()[1]
+    assert len(functions) > 100, "the table holds the record classes' methods"
     texts = _fresh("""
         import sys, mkdocs_reassign.startup as s
         s.RECORDED = []
@@ -86,8 +83,8 @@ def test_every_function_in_the_table_is_the_code_of_its_text():
         print(repr([t for kind, t in s.RECORDED if kind == "fn"]))
     """)
     by_digest = {startup._digest(t): t for t in eval(texts)}
-    assert set(by_digest) == set(table.FUNCTIONS)
-    for digest, code in table.FUNCTIONS.items():
+    assert set(by_digest) == set(functions)
+    for digest, code in functions.items():
         text = by_digest[digest]
         ns = {}
         exec(compile(text, "<string>", "exec", dont_inherit=True), {}, ns)  # (as dataclasses: no future flags)
@@ -117,7 +114,7 @@ def test_a_record_class_from_the_table_is_the_dataclass():
 def test_a_class_or_pattern_the_table_lacks_is_compiled_as_usual():
     """Not in the table: dataclasses and re compile it; the table is not changed and dataclasses' module is left
     as it was (no ``exec`` of ours stays in it)."""
-    n = len(table.FUNCTIONS)
+    n = len(startup._FUNCTIONS)
 
     @startup.dataclass(frozen=True)
     class Fresh:
@@ -126,24 +123,32 @@ def test_a_class_or_pattern_the_table_lacks_is_compiled_as_usual():
         c: list = dataclasses.field(default_factory=list)
 
     assert Fresh(1) == Fresh(1, "x", []) and repr(Fresh(2)) == "test_a_class_or_pattern_the_table_lacks_is_compiled_as_usual.<locals>.Fresh(a=2, b='x', c=[])"
-    assert len(table.FUNCTIONS) == n and "exec" not in vars(dataclasses)
+    assert len(startup._FUNCTIONS) == n and "exec" not in vars(dataclasses)
     p = startup.rx(r"(?P<w>zz[0-9]+)q", re.I)
     assert p.pattern == r"(?P<w>zz[0-9]+)q" and p.flags & re.I and p.match("ZZ12Q").group("w") == "ZZ12"
 
 
-def test_a_table_from_another_python_gives_no_patterns():
+def test_a_table_from_another_python_gives_no_patterns(tmp_path):
     """The patterns' programs are those of one Python (their format changes between versions): made by another,
-    none is used, every pattern is compiled by re. Function texts are keys themselves and stay usable."""
-    out = _fresh("""
-        import sys
-        import mkdocs_reassign._startup_table as t
-        t.PYTHON = ((2, 7, 18),) + t.PYTHON[1:]
-        import mkdocs_reassign.startup as s
-        print(len(s._PATTERNS), len(s._FUNCTIONS) > 0)
-        from mkdocs_reassign.text import words
-        print([m.group() for m in words._RUN.finditer("naïve WebRTC")])
-    """)
-    assert out.split("\n")[:2] == ["0 True", "['naïve', 'WebRTC']"]
+    none is used, every pattern is compiled by re. Function texts are keys themselves and stay usable. A file of
+    another bytecode version, or a damaged one, is not read at all."""
+    python, functions, patterns = _table()
+    saved = startup._FUNCTIONS, startup._PATTERNS
+    try:
+        startup.use_table((((2, 7, 18),) + python[1:], functions, patterns))
+        assert startup._PATTERNS == {} and startup._FUNCTIONS is functions
+        made = startup.rx(r"(?P<w>qq[0-9]+)", re.I)  # (not in any table)
+        assert made.match("QQ7").group("w") == "QQ7"
+    finally:
+        startup._FUNCTIONS, startup._PATTERNS = saved
+    data = open(startup.TABLE, "rb").read()
+    other = tmp_path / "other.marshal"
+    other.write_bytes(b"\x00\x00\r\n" + data[4:])  # another magic number
+    assert startup.read_table(str(other)) is None
+    damaged = tmp_path / "damaged.marshal"
+    damaged.write_bytes(data[:4] + data[4:200])
+    assert startup.read_table(str(damaged)) is None
+    assert startup.read_table(str(tmp_path / "missing.marshal")) is None
 
 
 def test_the_table_makes_the_import_compile_less():
@@ -174,6 +179,6 @@ def test_the_table_makes_the_import_compile_less():
         print(n["exec"], n["re"])
     """
     with_table = [int(x) for x in _fresh(count.format(prelude="")).split()]
-    without = [int(x) for x in _fresh(count.format(prelude="sys.modules['mkdocs_reassign._startup_table'] = None")).split()]
+    without = [int(x) for x in _fresh(count.format(prelude="import mkdocs_reassign.startup as s; s.use_table(None)")).split()]
     assert without[0] > 100 and without[1] > 100, without
     assert with_table == [0, 0], with_table
