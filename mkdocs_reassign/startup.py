@@ -50,6 +50,10 @@ def read_table(path: str = TABLE) -> tuple | None:
         python, functions, patterns = marshal.loads(data[len(MAGIC_NUMBER):])
     except (EOFError, ValueError, TypeError):
         return None
+    if not (isinstance(functions, dict) and isinstance(patterns, dict)
+            and all(type(k) is bytes and type(v) is types.CodeType for k, v in functions.items())
+            and all(type(k) is tuple and type(v) is tuple and len(v) == 5 and type(v[1]) is bytes for k, v in patterns.items())):
+        return None  # (not a table this module wrote)
     return python, functions, patterns
 
 

@@ -149,6 +149,11 @@ def test_a_table_from_another_python_gives_no_patterns(tmp_path):
     damaged.write_bytes(data[:4] + data[4:200])
     assert startup.read_table(str(damaged)) is None
     assert startup.read_table(str(tmp_path / "missing.marshal")) is None
+    import marshal
+
+    wrong = tmp_path / "wrong.marshal"
+    wrong.write_bytes(data[:4] + marshal.dumps((python, {b"k": "not code"}, {})))
+    assert startup.read_table(str(wrong)) is None
 
 
 def test_the_table_makes_the_import_compile_less():
