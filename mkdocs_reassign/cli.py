@@ -11,7 +11,6 @@ import os
 import stat
 import sys
 
-
 from . import __version__
 from .commands import UsageError
 from .startup import dataclass

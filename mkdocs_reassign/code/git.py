@@ -21,6 +21,7 @@ import os
 import subprocess
 from dataclasses import field
 from typing import Iterable, Mapping, Sequence
+
 from ..startup import dataclass, rx
 
 __all__ = ["Freshness", "FileChange", "RangeChange", "cited_file_changes", "last_commit"]

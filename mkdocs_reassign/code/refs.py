@@ -25,8 +25,8 @@ Pure text work: no tree-sitter, no file system.
 from __future__ import annotations
 
 import re
-
 from typing import Iterable, Sequence
+
 from ..startup import dataclass, rx
 
 __all__ = ["Sym", "CodeRef", "find_code_refs", "refs_from_text", "CODE_EXTENSIONS"]

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-
 from pathlib import Path
 
 from ..safefs import read_regular, stat_key

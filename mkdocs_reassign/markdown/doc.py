@@ -7,6 +7,7 @@ from bisect import bisect_right
 from dataclasses import field
 from functools import lru_cache
 from typing import Any
+
 from ..startup import dataclass, rx
 
 

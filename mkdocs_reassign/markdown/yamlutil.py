@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+
 from ..startup import rx
 
 try:  # the C loader when PyYAML was built with libyaml

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
+
 from ..startup import dataclass, rx
 
 SEVERITIES = ("error", "warning", "info", "off")

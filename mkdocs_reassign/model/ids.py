@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from functools import lru_cache
+
 from ..startup import dataclass, rx
 
 TICKET = r"[A-Z][A-Z0-9]*-[0-9]+[A-Z]?"

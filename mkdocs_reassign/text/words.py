@@ -19,6 +19,7 @@ import importlib.util
 import sys
 import unicodedata
 from functools import lru_cache
+
 from ..startup import rx
 
 __all__ = ["Token", "tokens", "stem", "stems", "is_placeholder", "is_question", "PLACEHOLDER_WORDS"]
