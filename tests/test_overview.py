@@ -160,3 +160,19 @@ def test_the_map_is_ascii_whatever_the_docs_hold(tmp_path):
     assert "Visitor Reassignment &#128994; f&#252;r Agenten" in out
     assert "Visitor Reassignment 🟢 für Agenten" in html_mod.unescape(out)
     assert "✓" in html_mod.unescape(out)  # the legend's symbols are references too
+
+
+def test_a_cell_escapes_its_tip_as_one_string_would():
+    """_cell escapes the feature ID once per row and each column's label once: the tip it writes is what
+    escaping the whole tip gives (escaping maps each character on its own; the verdicts' words need none)."""
+    from html import escape
+
+    from mkdocs_reassign.output import overview as ov
+
+    fid, key, label = "A<1>&\"'", "k&<x>", "Label \"quoted\" & <b>"
+    for v, (_symbol, words) in ov.VERDICTS.items():
+        assert escape(words, quote=True) == words
+        cell = ov._cell(escape(fid, quote=True), key, label, (v, 3), lambda rel, frag: f"{rel}#{frag}", "f.md")
+        tip = escape(f"{fid} · {label}: {words}", quote=True)
+        assert f'title="{tip}"' in cell and f'data-key="{escape(key, quote=True)}"' in cell
+        assert (f'aria-label="{tip}"' in cell) == (v != "met")

@@ -243,7 +243,8 @@ def overview_row(fd: FeatureDoc, found: list[Finding], columns, resolve: Resolve
     vs = verdicts(fd, diags)
     page = resolve(fd.rel, "")
     fid = fd.id or "(no ID)"
-    cells = "".join(_cell(fid, key, label, vs.get(key), resolve, fd.rel) for key, label, _full in columns)
+    efid = e(fid)
+    cells = "".join(_cell(efid, key, label, vs.get(key), resolve, fd.rel) for key, label, _full in columns)
     fcells = "".join(_count_cell(c["open"].get(label, 0), label, sev) for label, _emoji, sev in fcols)
     ready, reason = _ready(c)
     return _ascii(
@@ -258,18 +259,27 @@ def overview_row(fd: FeatureDoc, found: list[Finding], columns, resolve: Resolve
     )
 
 
-def _cell(fid: str, key: str, label: str, verdict, resolve: Resolver, rel: str) -> str:
+@lru_cache(maxsize=4096)
+def _esc(text: str) -> str:
+    """e() of a column's key or label: the same few strings in every row of the map."""
+    return e(text)
+
+
+def _cell(efid: str, key: str, label: str, verdict, resolve: Resolver, rel: str) -> str:
+    """One verdict cell; ``efid`` is the row's feature ID, escaped. (Escaping maps each character on its own, so the
+    tip is escaped piece by piece; the verdicts' words need none.)"""
     if verdict is None:
         return '<td class="reassign-v reassign-v-none"><span class="reassign-sr">not in its contract</span></td>'
     v, _line = verdict
     symbol, words = VERDICTS[v]
-    tip = f"{fid} · {label}: {words}"
+    elabel = _esc(label)
+    etip = f"{efid} · {elabel}: {words}"
     if v == "met":
-        inner = f'<span aria-hidden="true">{symbol}</span><span class="reassign-sr">{e(label)}: {words}</span>'
+        inner = f'<span aria-hidden="true">{symbol}</span><span class="reassign-sr">{elabel}: {words}</span>'
     else:
         href = resolve(rel, gap_anchor(key))
-        inner = f'<a href="{_href(href)}" aria-label="{e(tip)}">{symbol}</a>'
-    return f'<td class="reassign-v reassign-v-{v}" data-verdict="{v}" data-key="{e(key)}" title="{e(tip)}">{inner}</td>'
+        inner = f'<a href="{_href(href)}" aria-label="{etip}">{symbol}</a>'
+    return f'<td class="reassign-v reassign-v-{v}" data-verdict="{v}" data-key="{_esc(key)}" title="{etip}">{inner}</td>'
 
 
 def _count_cell(n: int, label: str, severity: str) -> str:
