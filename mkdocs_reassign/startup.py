@@ -163,13 +163,16 @@ def modules() -> list[str]:
     return out
 
 
-def record() -> tuple[list[str], list[tuple]]:
-    """Import every module of the package in this (fresh) process and return the function texts and the patterns
-    compiled without the table: with an empty table, all of them."""
+def record(empty: bool = True) -> tuple[list[str], list[tuple]]:
+    """Import every module of the package in this (fresh) process, check a default site, and return the function
+    texts and the patterns compiled for want of the table: with ``empty`` (the table set aside), all of them;
+    else the ones the table lacks."""
     global RECORDED, _FUNCTIONS, _PATTERNS
     import importlib
 
-    RECORDED, _FUNCTIONS, _PATTERNS = [], {}, {}
+    RECORDED = []
+    if empty:
+        _FUNCTIONS, _PATTERNS = {}, {}
     try:
         for name in modules():
             if name != __name__:

@@ -43,18 +43,7 @@ def test_the_table_is_current():
     table lacks (after changing a record class or a pattern, run `python -m mkdocs_reassign.startup`). On the
     Python that made the table (this project's CI and benchmarks): a miss here is compiled at every start."""
     _same_python()
-    missed = _fresh("""
-        import sys, mkdocs_reassign.startup as s
-        s.RECORDED = []
-        import importlib
-        for name in s.modules():
-            try:
-                importlib.import_module(name)
-            except ImportError:
-                pass
-        s._check_a_default_site()  # and the patterns a check with the default options makes
-        print(len(s.RECORDED)); print(s.RECORDED[:3])
-    """)
+    missed = _fresh("import mkdocs_reassign.startup as s; t, p = s.record(empty=False); print(len(t) + len(p)); print(t[:1], p[:3])")
     assert missed.splitlines()[0] == "0", missed
 
 
@@ -78,19 +67,7 @@ def test_every_function_in_the_table_is_the_code_of_its_text():
     """An entry is the code Python compiles from the very text dataclasses would compile."""
     functions = _table()[1]
     assert len(functions) > 100, "the table holds the record classes' methods"
-    texts = _fresh("""
-        import sys, mkdocs_reassign.startup as s
-        s.RECORDED = []
-        s._FUNCTIONS = {}
-        import importlib
-        for name in s.modules():
-            try:
-                importlib.import_module(name)
-            except ImportError:
-                pass
-        s._check_a_default_site()
-        print(repr([t for kind, t in s.RECORDED if kind == "fn"]))
-    """)
+    texts = _fresh("import mkdocs_reassign.startup as s; print(repr(s.record()[0]))")
     by_digest = {startup._digest(t): t for t in eval(texts)}
     assert set(by_digest) == set(functions)
     for digest, code in functions.items():
