@@ -11,7 +11,9 @@ marked ``slow`` with many more (the slow variants add up to more than 10,000 exa
   elements and attributes only (no injected element, no attribute broken out of);
 * ``fix.rewrite`` keeps every byte outside the attention table, and a fixed table
   checks clean and rewrites to itself (idempotent);
-* the indexed waiver lookup answers exactly like trying every waiver in order.
+* the indexed waiver lookup answers exactly like trying every waiver in order;
+* the concept matcher (postings, pruning, shared answers) gives the verdict its definition gives:
+  the first alternative's earliest unit for a hit, every alternative scored on every unit for a miss.
 """
 
 from __future__ import annotations
@@ -49,9 +51,9 @@ from mkdocs_reassign.engine import Project, decode, validate, walk_docs
 from mkdocs_reassign.markdown import scan
 
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-# The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 + 500 + 1000 = 12,000 examples.
+# The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 + 500 + 1000 + 1500 = 13,500 examples.
 SLOW_N = {"scan": 3000, "session": 2000, "feature": 1500, "tree": 1000, "render": 1500, "fix": 800, "waivers": 700,
-          "json": 500, "cites": 1000}
+          "json": 500, "cites": 1000, "match": 1500}
 
 
 def slow(n: int):
@@ -518,6 +520,112 @@ def _cites(text):
 
 test_cites_are_the_prose_lines_matches = QUICK(given(CITE_DOC)(_cites))
 test_cites_are_the_prose_lines_matches_slow = slow(SLOW_N["cites"])(given(CITE_DOC)(_cites))
+
+
+# A small vocabulary, so that phrases and proximity groups meet in units, miss by a word, or are out of scope.
+MATCH_WORDS = ["grace", "period", "periods", "the", "agent", "visitor", "waits", "wait", "second", "seconds", "of",
+               "hold", "rep", "closed", "connection", "WebRTC", "web", "RTC", "call_logs", "call", "logs", "no"]
+MATCH_LINE = st.one_of(
+    st.lists(st.sampled_from(MATCH_WORDS), min_size=1, max_size=12).map(" ".join),
+    st.lists(st.sampled_from(MATCH_WORDS), min_size=1, max_size=6).map(lambda ws: " ".join(ws) + "?"),
+    st.lists(st.sampled_from(MATCH_WORDS), min_size=1, max_size=4).map(lambda ws: "## " + " ".join(ws)),
+    st.sampled_from(["", "TODO", "- " + "grace period. Agent waits", "| hold | 30 seconds |", "TBD."]),
+)
+MATCH_PHRASE = st.lists(st.sampled_from(MATCH_WORDS), min_size=1, max_size=3).map(" ".join)
+MATCH_ALT = st.one_of(
+    MATCH_PHRASE,
+    st.builds(lambda groups, within: {"all": groups, "within": within},
+              st.lists(st.one_of(MATCH_PHRASE, st.lists(MATCH_PHRASE, min_size=1, max_size=3)), min_size=1, max_size=3),
+              st.integers(0, 6)),
+)
+MATCH_CASE = st.tuples(
+    st.lists(MATCH_LINE, max_size=30).map("\n".join),
+    st.lists(MATCH_ALT, min_size=1, max_size=8),
+    st.lists(MATCH_PHRASE, max_size=2),
+    st.one_of(st.none(), st.lists(st.tuples(st.integers(1, 30), st.integers(0, 12)).map(lambda t: (t[0], t[0] + t[1])),
+                                  min_size=1, max_size=2)),
+)
+
+
+def _match(case):
+    """DocIndex.match gives, for any doc, concept and scope, what the matcher's definition gives."""
+    from mkdocs_reassign.text import concepts as C
+
+    text, alts, unless, scope = case
+    try:
+        concept = C.Concept.parse("c", alts, unless)
+    except ValueError:
+        assume(False)
+    lines = text.split("\n")
+    ix = C.DocIndex.from_lines(lines, [1] * len(lines))
+    n_units = len(ix.units)
+
+    def units_of(phrase):  # counting units holding phrase: every position tried
+        out = {}
+        for ui in range(n_units):
+            if ix.counts[ui]:
+                hits = [(p, e) for p in range(len(ix.stems[ui]) + 1) if (e := ix._phrase_at(ui, p, phrase)) >= 0 and e > p]
+                if hits:
+                    out[ui] = hits
+        return out
+
+    def in_scope(ui):
+        return scope is None or any(lo <= ix.units[ui].first_line <= hi for lo, hi in scope)
+
+    def hit(ui, s, e, source):
+        u = ix.units[ui]
+        return C.ConceptVerdict("c", True, u.first_line, tuple(ix.raw[ui][s:e]), source, C._trim(u.text))
+
+    def want():
+        void = {ui for ph in concept.unless for ui in units_of(ph)}
+        for alt in concept.alternatives:  # a hit: the first alternative that matches, at its earliest unit
+            if alt.within is None:
+                for ui, hits in sorted(units_of(alt.groups[0][0]).items()):
+                    if (not alt.ident or C._has_ident(ix.units[ui].text, alt.ident)) and in_scope(ui) and ui not in void:
+                        return hit(ui, *hits[0], alt.source)
+                continue
+            for ui in range(n_units):
+                if ui in void or not in_scope(ui):
+                    continue
+                per = [[h for ph in g for h in units_of(ph).get(ui, [])] for g in alt.groups]
+                if all(per) and (span := C._window(per, alt.within)) is not None:
+                    return hit(ui, *span, alt.source)
+        best = None  # a miss: the unit holding most of an alternative's parts, first alternative, then first unit
+        for alt in concept.alternatives:
+            if alt.within is None:
+                words = [w for w in alt.groups[0][0] if w not in C._STOP]
+                if len(words) < 2:
+                    continue
+                parts, labels = [((w,),) for w in words], words
+            else:
+                parts, labels = alt.groups, alt.labels
+            n = len(parts)
+            for ui in range(n_units):
+                if not in_scope(ui):
+                    continue
+                held = [any(ui in units_of(ph) for ph in g) for g in parts]
+                have = sum(held)
+                if have == 0 or (alt.within is None and have < n and have * 2 <= n):
+                    continue
+                score = (have - 0.5) / n if have == n else have / n
+                if alt.within is None:
+                    lacking = (alt.source,)
+                elif have == n:
+                    lacking = (f"{' + '.join(labels)} within {alt.within} words",)
+                else:
+                    lacking = tuple(labels[k] for k in range(n) if not held[k])
+                if best is None or score > best[0]:
+                    best = (score, ui, lacking)
+        if best is None:
+            return C.ConceptVerdict("c", False, None, (), "", "", tuple(a.source for a in concept.alternatives[:3]))
+        u = ix.units[best[1]]
+        return C.ConceptVerdict("c", False, u.first_line, (), "", C._trim(u.text), best[2])
+
+    assert ix.match(concept, scope) == want()
+
+
+test_match_is_its_definition = QUICK(given(MATCH_CASE)(_match))
+test_match_is_its_definition_slow = slow(SLOW_N["match"])(given(MATCH_CASE)(_match))
 
 
 def test_slow_variants_add_up_to_10000_examples():

@@ -100,14 +100,20 @@ class Concept:
     allstems: frozenset = field(default=frozenset(), compare=False)  # every stem of every alternative
     by_stem: dict = field(default_factory=dict, compare=False, hash=False)  # stem -> indices of alternatives naming it
     unless: tuple[tuple[str, ...], ...] = ()  # phrases that void a unit for this concept ("out of scope")
+    top: float = field(default=0.0, compare=False)  # the best score a closest passage can have (see DocIndex._closest)
 
     def __post_init__(self):
         by: dict[str, list[int]] = {}
+        top = 0.0
         for i, a in enumerate(self.alternatives):
             for w in a.stemset:
                 by.setdefault(w, []).append(i)
+            n = len(a.groups) if a.within is not None else sum(1 for w in a.groups[0][0] if w not in _STOP)
+            if n >= (1 if a.within is not None else 2):
+                top = max(top, (n - 0.5) / n)
         object.__setattr__(self, "by_stem", {w: tuple(v) for w, v in by.items()})
         object.__setattr__(self, "allstems", frozenset(by))
+        object.__setattr__(self, "top", top)
 
     @classmethod
     def parse(cls, name: str, alternatives: Iterable, unless: Iterable[str] = ()) -> "Concept":
@@ -283,7 +289,8 @@ class DocIndex:
         keys = self.postings.keys()
         alts = concept.alternatives
         void = self._void(concept)
-        for ai in concept.candidates(self.vocab):
+        cands = concept.candidates(self.vocab)
+        for ai in cands:
             if best_hit is not None:
                 break
             alt = alts[ai]
@@ -296,10 +303,13 @@ class DocIndex:
                         best_hit = (ui, tuple(self.raw[ui][s:e]), alt.source)
                         break
                 continue
-            if any(keys.isdisjoint(gs) for gs in alt.groupsets):
-                continue
-            eff = tuple(tuple(ph for ph in g if self.phrase_units(ph)) for g in alt.groups)
-            if not all(eff):
+            eff = None
+            for gs in alt.groupsets:
+                if keys.isdisjoint(gs):
+                    break
+            else:
+                eff = self._present(alt.groups)
+            if eff is None or not all(eff):
                 continue
             key = (eff, alt.within, None if scope is None else tuple(scope), void)
             got = self._prox.get(key, False)
@@ -311,7 +321,13 @@ class DocIndex:
             ui, words, src = best_hit
             u = self.units[ui]
             return ConceptVerdict(concept.name, True, u.first_line, words, src, _trim(u.text))
-        return self._closest(concept, scope)
+        return self._closest(concept, scope, cands)
+
+    def _present(self, groups) -> tuple:
+        """Per group, the phrases of it this doc holds (in counting units)."""
+        pu = self.phrase_units
+        known = self._phrases
+        return tuple([tuple([ph for ph in g if (known[ph] if ph in known else pu(ph))]) for g in groups])
 
     def _void(self, concept: Concept) -> frozenset:
         if not concept.unless:
@@ -333,14 +349,16 @@ class DocIndex:
                 return ui, tuple(self.raw[ui][span[0]:span[1]])
         return None
 
-    def _closest(self, concept: Concept, scope) -> ConceptVerdict:
+    def _closest(self, concept: Concept, scope, cands) -> ConceptVerdict:
         """A miss, quoting the passage that comes closest: most of an alternative's groups (or of a
         phrase's words) in one unit, then the first such alternative, then the earliest unit."""
         best = None  # (score, unit, lacking)
         seen: set = set()
         keys = self.postings.keys()
         alts = concept.alternatives
-        for ai in concept.candidates(self.vocab):
+        for ai in cands:
+            if best is not None and best[0] >= concept.top:
+                break  # no later alternative can come closer
             alt = alts[ai]
             if alt.within is None:
                 ph = tuple(w for w in alt.groups[0][0] if w not in _STOP)
@@ -349,40 +367,53 @@ class DocIndex:
                 parts = [((w,),) for w in ph]
                 labels = list(ph)
             else:
-                parts = list(alt.groups)
-                labels = list(alt.labels)
-                bound = sum(1 for gs in alt.groupsets if not keys.isdisjoint(gs))
+                parts = alt.groups
+                labels = alt.labels
+                bound = 0
+                for gs in alt.groupsets:
+                    if not keys.isdisjoint(gs):
+                        bound += 1
                 if bound == len(parts):
                     bound -= 0.5  # the concept is missed: no unit holds them all close enough
                 if bound == 0 or (best is not None and bound / len(parts) <= best[0]):
                     continue
-            eff = tuple(tuple(ph for ph in g if self.phrase_units(ph)) for g in parts)
+            eff = self._present(parts)
             present = sum(1 for g in eff if g)
-            if present == 0 or (best is not None and present / len(parts) <= best[0]) or eff in seen:
+            # alternatives that differ only in phrases this doc lacks score alike (a phrase's words are
+            # scored apart: it must have more than half of them)
+            key = (eff, alt.within is None)
+            if present == 0 or (best is not None and present / len(parts) <= best[0]) or key in seen:
                 continue  # cannot beat what we have
-            seen.add(eff)
+            seen.add(key)
             found = [set().union(*(self.phrase_units(ph).keys() for ph in g)) if g else set() for g in eff]
             tally: dict[int, int] = {}
             for f in found:
                 for ui in f:
                     tally[ui] = tally.get(ui, 0) + 1
-            for ui in sorted(tally):
-                if not self._in_scope(ui, scope):
+            # the unit with the most groups (the earliest of them) is this alternative's closest passage
+            if scope is not None:
+                tally = {ui: have for ui, have in tally.items() if self._in_scope(ui, scope)}
+                if not tally:
                     continue
-                have = tally[ui]
-                if have == len(parts):
-                    score = (have - 0.5) / len(parts)
-                    lacking = (f"{' + '.join(labels)} within {alt.within} words",) if alt.within is not None \
-                        else (alt.source,)
-                else:
-                    score = have / len(parts)
-                    lacking = tuple(labels[k] for k, f in enumerate(found) if ui not in f)
-                    if alt.within is None:
-                        lacking = (alt.source,)
-                        if have * 2 <= len(parts):
-                            continue
-                if best is None or score > best[0]:
-                    best = (score, ui, lacking)
+            have = max(tally.values())
+            n = len(parts)
+            if have == n:
+                score = (have - 0.5) / n
+            elif alt.within is None and have * 2 <= n:
+                continue  # a phrase only comes close with more than half its words
+            else:
+                score = have / n
+            if best is not None and score <= best[0]:
+                continue
+            ui = min([u for u, h in tally.items() if h == have])
+            if have == n:
+                lacking = (f"{' + '.join(labels)} within {alt.within} words",) if alt.within is not None \
+                    else (alt.source,)
+            elif alt.within is None:
+                lacking = (alt.source,)
+            else:
+                lacking = tuple(labels[k] for k, f in enumerate(found) if ui not in f)
+            best = (score, ui, lacking)
         if best is None:
             names = tuple(a.source for a in concept.alternatives[:3])
             return ConceptVerdict(concept.name, False, None, (), "", "", names)
