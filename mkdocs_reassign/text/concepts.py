@@ -327,7 +327,9 @@ class DocIndex:
         """Per group, the phrases of it this doc holds (in counting units)."""
         pu = self.phrase_units
         known = self._phrases
-        return tuple([tuple([ph for ph in g if (known[ph] if ph in known else pu(ph))]) for g in groups])
+        post = self.postings  # a phrase whose first word the doc lacks is not looked up
+        return tuple([tuple([ph for ph in g if (known[ph] if ph in known else ph[0] in post and pu(ph))])
+                      for g in groups])
 
     def _void(self, concept: Concept) -> frozenset:
         if not concept.unless:
