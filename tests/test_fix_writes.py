@@ -86,9 +86,12 @@ def test_a_writer_racing_the_fix_cli_loses_no_line(tmp_path):
     path = project / SESSION
     stop = tmp_path / "stop"
     proc = _start_appender(path, stop, 0.5)  # a fix run takes about a second: some runs race a line, some do not
-    fixed = 0
+    fixed = runs = 0
     try:
-        for _ in range(200):
+        # 200 runs, and more while the appender has written 100 lines or fewer (on a fast machine 200 runs take
+        # under 50 s: two appends a second left n at 99 once)
+        while runs < 200 or (path.read_bytes().count(b"appended line ") <= 100 and runs < 1000):
+            runs += 1
             _make_stale(path)
             r = cli("fix", cwd=project)
             fixed += "fixed: " in r.stdout
