@@ -14,7 +14,7 @@ from . import options as core_options
 from .output import html as render
 from .output import overview as ov
 from .output.pages import PLACEHOLDER, Pages
-from . import engine
+from . import engine, startup
 from .cache import Cache
 from .model.diagnostics import Diagnostic
 from .memory import no_gc, release_for_render
@@ -207,6 +207,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._undo_page = self._undo_content = None
         if not self.serving:
             release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
+        startup.forget_functions()
         settle_files(files, docs, rep, self.dirty, self.pages)
         for d in rep.active:
             msg = d.format()

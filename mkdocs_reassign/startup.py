@@ -73,6 +73,14 @@ _MADE: dict = {}  # (pattern, flags) -> the pattern made from the table (as re's
 RECORDED: list | None = None  # the generator sets a list: texts and patterns compiled for want of the table
 
 
+def forget_functions() -> None:
+    """Let the table's functions go (the plugin calls it after its first check: every record class is defined
+    by then, and the code of the few hundred methods is some 400 KB of a build's peak memory). A class defined
+    later compiles its methods as dataclasses does."""
+    global _FUNCTIONS
+    _FUNCTIONS = {}
+
+
 def _exec(source, globals=None, locals=None, /):
     """``exec`` as dataclasses calls it (``exec(txt, globals, ns)``, txt defining ``__create_fn__``)."""
     code = _FUNCTIONS.get(_digest(source)) if type(source) is str and globals is not None and locals is not None else None
