@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from .cache import Cache
 from .markdown import scan
 from .sources import read_source
+from .text.concepts import phrase_stems
+from .text.words import stem
 
 
 class HeadLines(Sequence):
@@ -54,8 +56,11 @@ def release_for_render(cache: Cache, docs_dir: str, rep, keep_headings: bool) ->
 
     Feature docs keep their identity, results and H1 (all their headings when a banner needs them); their
     lines shrink to the first few (the rest is read again from the file if anything asks); links, fences,
-    comments, prose and sections go. Serve keeps it all."""
+    comments, prose and sections go. Serve keeps it all.
+    The memos of stems go too (a later call stems again)."""
     cache.clear()
+    stem.cache_clear()
+    phrase_stems.cache_clear()
     for rel, fd in rep.features.items():
         doc = fd.doc
         if not isinstance(doc.lines, HeadLines):
