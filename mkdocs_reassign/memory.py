@@ -57,10 +57,15 @@ def release_for_render(cache: Cache, docs_dir: str, rep, keep_headings: bool) ->
     Feature docs keep their identity, results and H1 (all their headings when a banner needs them); their
     lines shrink to the first few (the rest is read again from the file if anything asks); links, fences,
     comments, prose and sections go. Serve keeps it all.
-    The memos of stems go too (a later call stems again)."""
+    The memos of stems go too (a later call stems again), and the matchable concepts of the contracts' terms."""
     cache.clear()
     stem.cache_clear()
     phrase_stems.cache_clear()
+    contracts = {id(fd.contract): fd.contract for fd in rep.features.values() if fd.contract is not None}
+    for c in contracts.values():  # (loaded again by the next check: the cache holding them is emptied above)
+        for r in c.requirements:
+            for t in r.terms:
+                t.concept = None
     for rel, fd in rep.features.items():
         doc = fd.doc
         if not isinstance(doc.lines, HeadLines):

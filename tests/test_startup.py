@@ -179,7 +179,8 @@ def test_the_table_makes_the_import_compile_less():
 def test_a_build_lets_go_after_its_check_what_only_the_check_needs(tmp_path):
     """Every record class is defined before the plugin's first check: a build lets the table's functions go there
     (some 400 KB of its peak memory), and a class defined after that is made as dataclasses makes it. A one-shot
-    build also empties the memos of stems (serve keeps them for its re-checks)."""
+    build also empties the memos of stems and lets the contracts' matchable concepts go (serve keeps them for its
+    re-checks)."""
     _same_python()
     out = _fresh(f"""
         import os, mkdocs_reassign.startup as s
@@ -193,11 +194,15 @@ def test_a_build_lets_go_after_its_check_what_only_the_check_needs(tmp_path):
             "# Feature: Visitor Reassignment (P4)\\n\\nWhen the agent disconnects the visitor waits.\\n")
         open({str(tmp_path / "mkdocs.yml")!r}, "w").write("site_name: t\\nplugins:\\n  - reassign\\n")
         before = len(s._FUNCTIONS)
-        build(load_config({str(tmp_path / "mkdocs.yml")!r}, site_dir={str(tmp_path / "site")!r}))
+        cfg = load_config({str(tmp_path / "mkdocs.yml")!r}, site_dir={str(tmp_path / "site")!r})
+        build(cfg)
+        terms = [t for fd in cfg.plugins["reassign"].report.features.values() for r in fd.contract.requirements
+                 for t in r.terms]
+        print(len(terms) > 10, sum(t.concept is not None for t in terms))
         @s.dataclass(frozen=True)
         class Later:
             x: int
         print(before > 100, len(s._FUNCTIONS), Later(1) == Later(1), repr(Later(2)))
         print(stem.cache_info().currsize, phrase_stems.cache_info().currsize, stem("periods"))
     """)
-    assert out.split() == ["True", "0", "True", "Later(x=2)", "0", "0", "period"], out
+    assert out.split() == ["True", "0", "True", "0", "True", "Later(x=2)", "0", "0", "period"], out
