@@ -24,6 +24,9 @@ with the banner on and off, 1 to 20 MB of long lines and headings).
 markdownlint-cli2 is installed with npm into benchmarks/_work (gitignored)
 when it is missing. --quick runs one build pair, one serve edit, and writes
 benchmarks/_work/benchmarks-quick.md unless --output is given.
+
+--report-only writes the report again from the last run's results (after editing benchmarks/profile.md);
+with --instructions it adds the instruction counts, with --big-contract it reruns the big contract first.
 """
 
 from __future__ import annotations
