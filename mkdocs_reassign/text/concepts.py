@@ -44,6 +44,11 @@ def phrase_stems(phrase: str) -> tuple[str, ...]:
     return tuple(stem(t[0]) for t in toks)
 
 
+def _close_words(phrase: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a phrase that bring a passage close to it when the phrase misses (stop words do not)."""
+    return tuple(w for w in phrase if w not in _STOP)
+
+
 def _flat(items):
     """Phrases of a group; nested lists (a shared vocabulary spliced in) are flattened."""
     for x in items:
@@ -108,7 +113,7 @@ class Concept:
         for i, a in enumerate(self.alternatives):
             for w in a.stemset:
                 by.setdefault(w, []).append(i)
-            n = len(a.groups) if a.within is not None else sum(1 for w in a.groups[0][0] if w not in _STOP)
+            n = len(a.groups) if a.within is not None else len(_close_words(a.groups[0][0]))
             if n >= (1 if a.within is not None else 2):
                 top = max(top, (n - 0.5) / n)
         object.__setattr__(self, "by_stem", {w: tuple(v) for w, v in by.items()})
@@ -363,7 +368,7 @@ class DocIndex:
                 break  # no later alternative can come closer
             alt = alts[ai]
             if alt.within is None:
-                ph = tuple(w for w in alt.groups[0][0] if w not in _STOP)
+                ph = _close_words(alt.groups[0][0])
                 if len(ph) < 2:
                     continue
                 parts = [((w,),) for w in ph]
