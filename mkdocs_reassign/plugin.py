@@ -85,9 +85,10 @@ class _GuardedRead:
 
 
 class _Rendered:
-    """A page's ``render`` (set in on_nav on the pages Pages.content has something for: sessions, pages that may
-    hold the overview marker, feature pages with a marker or gap anchors): MkDocs' own, then the plugin's
-    content step, before any plugin's on_page_content. A feature page with nothing there pays no call."""
+    """A session page's ``render`` (set in on_nav): MkDocs' own, then the plugin's content step (the attention
+    table, finding anchors and cards), before any plugin's on_page_content and the search plugins: the table is
+    page text. Every other page's content step (gap anchors, markers) is in on_page_context, after the search
+    plugins indexed the page: an anchor right before the H1 made Material index an empty extra section."""
 
     __slots__ = ("plugin", "page", "render")
 
@@ -96,8 +97,9 @@ class _Rendered:
 
     def __call__(self, config, files):
         self.render(config, files)
-        page = self.page
-        page.content = self.plugin._page_step(page, page.content, files, False)
+        page, plugin = self.page, self.plugin
+        if page.file.src_uri in plugin.pages.sessions:
+            page.content = plugin._page_step(page, page.content, files, False)
 
 
 CSS_PATH = "assets/mkdocs-reassign.css"
@@ -241,8 +243,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             return nav
         self._files = files
         checked = self.report is not None
-        sessions, plain = (self.pages.sessions, self.pages.plain) if checked else ({}, frozenset())
-        late_md = late_content = False  # a page MkDocs makes only after this event needs the plugin's events
+        sessions = self.pages.sessions if checked else {}
+        late = False  # a session page MkDocs makes only after this event needs the plugin's events
         enabled = gc.isenabled()  # a wrapper per page: a collection of MkDocs' heap falling due waits for MkDocs
         gc.disable()  # (inline, as in _page_step)
         try:
@@ -250,23 +252,22 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                 page = f.page  # only a page of the site has one
                 if page is None:  # a draft in serve: MkDocs makes its page after on_nav
                     if self.serving and f.is_documentation_page() and f.inclusion.is_in_serve():
-                        late_md = late_md or f.src_uri in sessions
-                        late_content = late_content or (checked and f.src_uri not in plain)
+                        late = late or f.src_uri in sessions
                     continue
                 rel = f.src_uri
                 page_vars = vars(page)  # (a method another plugin set on the page is wrapped as MkDocs' own is)
                 if f.generated_by is None and f.src_dir and not isinstance(page_vars.get("read_source"), _GuardedRead):
                     page.read_source = _GuardedRead(self, page, page.read_source, rel in sessions)
-                if checked and rel not in plain and not isinstance(page_vars.get("render"), _Rendered):
+                if rel in sessions and not isinstance(page_vars.get("render"), _Rendered):
                     page.render = _Rendered(self, page, page.render)
         finally:
             if enabled:
                 gc.enable()
-        # Every page that needs the Markdown or the content step has it in its own read_source or render: the
-        # plugin's on_page_markdown and on_page_content would be one call per page for nothing (about 5 µs each,
-        # between two pages' rendering), so they leave this build's event lists. (Kept when a draft page needs them.)
+        # Every session page has its Markdown and content steps in its own read_source and render: the plugin's
+        # on_page_markdown and on_page_content would be one call per page for nothing (about 5 µs each, between
+        # two pages' rendering), so they leave this build's event lists. (Kept when a draft session needs them.)
         events = getattr(config.plugins, "events", None)
-        for name, late in (("page_markdown", late_md), ("page_content", late_content)):
+        for name in ("page_markdown", "page_content"):
             handler = getattr(self, "on_" + name)
             if not late and isinstance(events, dict) and handler in events.get(name, ()):
                 events[name].remove(handler)
@@ -323,7 +324,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
     def on_page_content(self, html, page, config, files):
         """Only for a page on_nav could not give the step (a draft in serve); on_nav drops it otherwise."""
-        if self.report is None or isinstance(vars(page).get("render"), _Rendered) or page.file.src_uri in self.pages.plain:
+        if self.report is None or isinstance(vars(page).get("render"), _Rendered) or page.file.src_uri not in self.pages.sessions:
             return html
         return self._page_step(page, html, files, False)
 
@@ -344,17 +345,17 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.report is None or self._files is None:
             return context
         pages, rel = self.pages, page.file.src_uri
+        before = page.content  # as the search plugins indexed it
+        if rel not in pages.plain and rel not in pages.sessions:  # gap anchors, markers (a session's: at render)
+            page.content = self._page_step(page, before, self._files, False)
         ready = pages.ready.pop(rel, None)  # serve: the page's boxes as the last rebuild drew them
         if ready is not None and ready[0] == page.url:
             pages.placed.pop(rel, None)
-            before = page.content
-            head = before[:pages.boxes_at(rel, before)]
-            page.content = before.replace(head, head + ready[1], 1)
+            content = page.content
+            head = content[:pages.boxes_at(rel, content)]
+            page.content = content.replace(head, head + ready[1], 1)
         elif rel in pages.placed or rel in pages.maps:
-            before = page.content
-            page.content = self._page_step(page, before, self._files, True)
-        else:
-            return context
+            page.content = self._page_step(page, page.content, self._files, True)
         if page.content is not before:  # (no tuple: nothing here allocates an object the collector tracks)
             self._undo_page, self._undo_content = page, before
         return context

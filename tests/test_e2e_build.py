@@ -196,6 +196,29 @@ def test_completed_tree_builds_clean(tool, theme, tmp_path):
     assert tree_hash(tmp_path / "tree") == before
 
 
+def test_search_index_is_the_plain_builds(tmp_path):
+    """The plugin adds nothing to Material's search index: the boxes and the banner go in after the search
+    plugins indexed the page, and so do the gap anchors. (An anchor placed before the H1 at render time made
+    Material index an empty extra section titled as the page: every feature doc with a gap at its top was listed
+    twice.) Planted P4 has gaps anchored at its H1."""
+    _theme_ready("mkdocs", "material")
+    config = make_tree(tmp_path / "tree", "material", planted=True)
+    plain = config.with_name("plain.yml")
+    plain.write_text("site_name: planted defects\ntheme:\n  name: material\nplugins:\n  - search\n", encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - search\n"), encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
+    index = {}
+    for name, cfg in (("plugin", config), ("plain", plain)):
+        proc = subprocess.run(_cmd("mkdocs") + ["build", "-f", str(cfg), "-d", str(tmp_path / name)], cwd=cfg.parent,
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        index[name] = json.loads((tmp_path / name / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    plugin_docs = [d for d in index["plugin"] if not d["location"].startswith("feature-overview/")]
+    page = (tmp_path / "plugin" / "features" / "platform" / "visitor-reassignment" / "index.html").read_text(encoding="utf-8")
+    assert 'class="reassign-anchor reassign-gap"></span><h1' in page  # the case: anchors right before the H1
+    assert plugin_docs == index["plain"]
+
+
 def test_own_stylesheet_replaces_the_plugins(tmp_path):
     config = make_tree(tmp_path, "mkdocs", planted=False)
     (tmp_path / "docs" / "assets").mkdir()
