@@ -149,20 +149,7 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
     contracts = load_contracts_cached(project, cache)
     reg, reg_problems = _finding_registry(opts, cache)
     files = set(files)
-    dirs, md, others = _file_lists(files, cache)
-    unreadable: set[str] = set()
-    read_problems: list[tuple[str, int, str, str]] = []
-    _symlink_loops(project, files, dirs, unreadable, read_problems)
-    _undecodable_names(files, unreadable, read_problems)
-    if unreadable:
-        md = [f for f in md if f not in unreadable]
-    for rel in others:
-        if rel in unreadable or (sources and rel in sources):
-            continue
-        problem = check_other_file(os.path.join(project.docs_dir, rel), project.docs_dir)
-        if problem:
-            unreadable.add(rel)
-            read_problems.append((rel, 0, problem, LINK_HINT if problem.startswith("symbolic link") else "fix or remove it; the file is left out of the site"))
+    dirs, md, unreadable, read_problems = _left_out(files, project, cache, sources)
     feats, sessions, diags = _read_docs(md, project, cache, contracts, reg, sources, unreadable, read_problems)
     for rel in cache.paths("doc"):
         if rel not in files:
@@ -185,6 +172,44 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
 
 
 _ORDER = ("error", "warning", "info", "off")
+
+
+def _left_out(files: set[str], project: Project, cache: Cache, sources) -> tuple:
+    """(folders, the Markdown files to read, the files left out so far, their problems): what validate leaves
+    out of the site before it reads any Markdown (link loops, undecodable names, files MkDocs cannot copy)."""
+    dirs, md, others = _file_lists(files, cache)
+    unreadable: set[str] = set()
+    read_problems: list[tuple[str, int, str, str]] = []
+    _symlink_loops(project, files, dirs, unreadable, read_problems)
+    _undecodable_names(files, unreadable, read_problems)
+    if unreadable:
+        md = [f for f in md if f not in unreadable]
+    for rel in others:
+        if rel in unreadable or (sources and rel in sources):
+            continue
+        problem = check_other_file(os.path.join(project.docs_dir, rel), project.docs_dir)
+        if problem:
+            unreadable.add(rel)
+            read_problems.append((rel, 0, problem, LINK_HINT if problem.startswith("symbolic link") else "fix or remove it; the file is left out of the site"))
+    return dirs, md, unreadable, read_problems
+
+
+def read_ahead(files, project: Project) -> tuple[dict[str, Source], dict[str, str]]:
+    """Read now what validate() reads first: every Markdown file's Source (``validate(..., sources=)`` takes them,
+    so a check run later, in a second process (plugin._fork_check), judges the files as they were here), and
+    every file validate() would find unreadable (the report's ``unreadable``: the site leaves them out), with
+    its problem, found the same way."""
+    files = set(files)
+    _dirs, md, unreadable, read_problems = _left_out(files, project, Cache(), None)
+    left_out = {rel: problem for rel, _line, problem, _hint in read_problems if rel in unreadable}
+    for rel in unreadable:  # (a link loop reports its folder: each file under it is left out)
+        left_out.setdefault(rel, "in a folder left out of the site")
+    sources = {}
+    for rel in md:
+        src = sources[rel] = read_source(os.path.join(project.docs_dir, rel), rel, project.docs_dir)
+        if src.error:
+            left_out[rel] = src.error[0]
+    return sources, left_out
 
 
 def _severity(rule_severity: str, extra: dict) -> str:

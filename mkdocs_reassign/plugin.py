@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 
 from mkdocs.config import base
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -103,6 +104,7 @@ class _Rendered:
 
 
 CSS_PATH = "assets/mkdocs-reassign.css"
+FAILED_NOTE = "The check failed on this build (see the build log); the overview comes back with the next build that checks.\n"
 
 
 ReassignConfig = type("ReassignConfig", (base.Config,), {o.name: o.config_option() for o in core_options.DECLARATION})
@@ -194,31 +196,173 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     def on_files(self, files, config):
         # src_dir, not abs_src_path: the latter is computed (a path join) per file on every rebuild
         docs = [f for f in files if f.generated_by is None and f.src_dir and f.inclusion is not InclusionLevel.EXCLUDED]
-        try:
-            with no_gc():  # it builds a large acyclic model: collections would only re-walk it
-                rep = engine.validate([f.src_uri for f in docs], self.project, self.cache)
-                self.pages.update(rep, (rep.link_gen, self._url_style))  # reads headings, comments: before the release below
-        except Exception as err:  # never abort serve; fail a strict build
-            self.report = None
-            log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")
-            drop_unreadable(files, docs, config.docs_dir, log.warning)
-            self._add_generated(files, config, "The check failed on this build (see the build log); the overview comes back "
-                                "with the next build that checks.\n")  # serve: the overview URL never 404s
-            return files
-        self.report = rep
+        uris = [f.src_uri for f in docs]
         self._undo_page = self._undo_content = None
-        if not self.serving:
-            release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
-        startup.forget_functions()
-        settle_files(files, docs, rep, self.dirty, self.pages)
-        for d in rep.active:
-            msg = d.format()
-            (log.info if d.severity == "info" else log.warning)(msg)
+        self._check_failed = False
+        if self._forkable() and self._fork_check(uris):
+            self.report = None  # until _join()
+            for f in docs:
+                if f.src_uri in self._left_out:
+                    files.remove(f)
+        else:
+            rep = self._check(uris)
+            if rep is None:
+                drop_unreadable(files, docs, config.docs_dir, log.warning)
+                self._add_generated(files, config, FAILED_NOTE)  # serve: the overview URL never 404s
+                return files
+            settle_files(files, docs, rep, self.dirty, self.pages)
+            self._log(rep)
         self._add_generated(files, config, PLACEHOLDER.format("overview"))
         self._report_clash = self._clash(files, config)
         if self._report_clash:
             log.warning(self._report_clash)
         return files
+
+    def _check(self, uris: list[str]):
+        """The check in this process: the report (also self.report), or None after logging an internal error."""
+        try:
+            with no_gc():  # it builds a large acyclic model: collections would only re-walk it
+                rep = engine.validate(uris, self.project, self.cache)
+                self.pages.update(rep, (rep.link_gen, self._url_style))  # reads headings, comments: before the release below
+        except Exception as err:  # never abort serve; fail a strict build
+            self.report = None
+            log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")
+            return None
+        self.report = rep
+        self.checked_in = "this process"
+        if not self.serving:
+            release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
+        startup.forget_functions()
+        return rep
+
+    @staticmethod
+    def _log(rep) -> None:
+        for d in rep.active:
+            msg = d.format()
+            (log.info if d.severity == "info" else log.warning)(msg)
+
+    # -- a one-shot build checks in a second process, while MkDocs reads and renders the pages in this one
+    _pending = None  # (pid, fd, uris) of the check running in a child process
+    _left_out: dict = {}
+    _check_failed = False
+    checked_in = ""  # where the last check ran: "this process" or "second process" (tests read it)
+
+    def _forkable(self) -> bool:
+        """A build (not serve, not --dirty: their steps in on_files need the results) on Linux, with no other
+        thread in this process (a fork copies only the calling thread; /proc counts threads started from C too),
+        unless MKDOCS_REASSIGN_FORK=0."""
+        if self.serving or self.dirty or not sys.platform.startswith("linux") or not hasattr(os, "memfd_create"):
+            return False
+        if os.environ.get("MKDOCS_REASSIGN_FORK", "1").strip() == "0":
+            return False
+        try:
+            return len(os.listdir("/proc/self/task")) == 1
+        except OSError:
+            return False
+
+    def _fork_check(self, uris: list[str]) -> bool:
+        """Start the check in a child process; False when it cannot start (the caller checks here instead).
+
+        The build needs nothing of the check before the first session page is read, or before on_env (after
+        MkDocs has read and rendered every page): the check's wall time leaves the build on a machine with a
+        second core. What the site leaves out as unreadable is found first, here (on_files must remove those
+        files); the child sends back the report and the pages' state, pickled, through an anonymous file and
+        exits at once (a pipe would keep it alive, and every page this process writes to copied, until read).
+        The files are read here, before the fork: the check judges them as they were at on_files, as it does in
+        this process (a plugin's on_files after this one, or an editor, may change them while MkDocs builds)."""
+        try:
+            sources, left_out = engine.read_ahead(uris, self.project)
+            fd = os.memfd_create("mkdocs-reassign-check", os.MFD_CLOEXEC)
+        except Exception:  # noqa: BLE001 - an OSError, or a bug the check in this process reports
+            return False
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(fd)
+            return False
+        if pid == 0:  # the child: never returns
+            self._child(fd, uris, sources)
+        self._pending = (pid, fd, uris)
+        self._left_out = left_out
+        self.cache = Cache()  # (a build has no use for a cache after the check)
+        return True
+
+    def _child(self, fd: int, uris: list[str], sources: dict) -> None:
+        code = 1
+        try:
+            import pickle
+
+            try:
+                with no_gc():
+                    rep = engine.validate(uris, self.project, self.cache, sources)
+                    self.pages.update(rep, (rep.link_gen, self._url_style))
+                release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
+                data = pickle.dumps((rep, self.pages), protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            except BaseException as err:  # noqa: BLE001 - the parent checks again in its own process
+                data = f"{type(err).__name__}: {err}".encode("utf-8", "replace")
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os._exit(code)  # no atexit handlers, no flush of buffers the parent also holds
+
+    def _join(self) -> None:
+        """The results of the check started by _fork_check; when it failed for any reason, the check runs here."""
+        pid, fd, uris = self._pending
+        self._pending = None
+        rep = why = None
+        try:
+            _, status = os.waitpid(pid, 0)
+            size = os.fstat(fd).st_size
+            data = bytearray()
+            while len(data) < size:
+                chunk = os.pread(fd, size - len(data), len(data))
+                if not chunk:
+                    break
+                data += chunk
+            if os.waitstatus_to_exitcode(status) == 0:
+                import pickle
+
+                rep, pages = pickle.loads(data)
+            else:
+                why = data.decode("utf-8", "replace") or f"exit status {os.waitstatus_to_exitcode(status)}"
+        except Exception as err:  # noqa: BLE001 - checked again below
+            rep, why = None, f"{type(err).__name__}: {err}"
+        finally:
+            os.close(fd)
+        if rep is None:
+            log.debug(f"the check in a second process failed ({why}); checking in this one")
+            if self._check(uris) is None:
+                self._check_failed = True
+                for rel, problem in sorted(self._left_out.items()):  # as drop_unreadable says them
+                    log.warning(f"{one_line(rel)}: read-error: {problem} (left out of the site)")
+                return
+        else:
+            self.report, self.pages = rep, pages
+            self.checked_in = "second process"
+            log.debug("checked in a second process")
+            startup.forget_functions()
+        self._log(self.report)
+
+    def on_env(self, env, config, files):
+        if self._pending is not None:
+            self._join()
+        return env
+
+    def on_build_error(self, error):
+        """The build stopped: the check in a child process is not waited for."""
+        if self._pending is not None:
+            pid, fd, _ = self._pending
+            self._pending = None
+            try:
+                import signal
+
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            os.close(fd)
 
     def _add_generated(self, files, config, overview_body: str) -> None:
         """The stylesheets, the overview's script and the overview page (a file of the user's at a path wins)."""
@@ -242,8 +386,10 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if self.project is None:
             return nav
         self._files = files
-        checked = self.report is not None
-        sessions = self.pages.sessions if checked else {}
+        if self._pending is not None:  # the check runs in a second process: its sessions are the glob's
+            sessions = {f.src_uri for f in files if f.page is not None and self.project.is_session(f.src_uri)}
+        else:
+            sessions = self.pages.sessions if self.report is not None else {}
         late = False  # a session page MkDocs makes only after this event needs the plugin's events
         enabled = gc.isenabled()  # a wrapper per page: a collection of MkDocs' heap falling due waits for MkDocs
         gc.disable()  # (inline, as in _page_step)
@@ -315,6 +461,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     def _markdown_step(self, page) -> None:
         """A session page's Markdown with the slots for its attention table and anchors for its findings."""
         rel = page.file.src_uri
+        if self._pending is not None:  # the first session page: its attention table needs the results
+            self._join()
         if self.report is None or rel not in self.pages.sessions:
             return
         try:
@@ -342,7 +490,11 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if done is not None:  # (inline: a call costs about 2 µs here)
             done.content = self._undo_content
             self._undo_page = self._undo_content = None
+        if self._pending is not None:  # (on_env joins: another plugin may have stopped it)
+            self._join()
         if self.report is None or self._files is None:
+            if self._check_failed and page.file.src_uri == self.opts.overview_page and page.file.generated_by:
+                page.content = page.content.replace(PLACEHOLDER.format("overview"), f"<p>{FAILED_NOTE.strip()}</p>", 1)
             return context
         pages, rel = self.pages, page.file.src_uri
         before = page.content  # as the search plugins indexed it
@@ -394,6 +546,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     @event_priority(100)  # before plugins that read the pages' content once they are all built
     def on_post_build(self, config):
         self._restore()  # (the last page's)
+        if self._pending is not None:  # a site with no page
+            self._join()
         if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):
             return
         from .output.formats import atomic_write
