@@ -96,102 +96,123 @@ def test_second_process_builds_the_same_site(name, tmp_path):
 
 
 # ------------------------------------------------------------------ in process: the child's failures
+# Each scenario runs in a fresh Python (scenario() below): the suite's own process may hold threads (the browser
+# tests' driver), and the plugin never forks then.
 
 
-def _in_process_build(root: Path, site: Path, command: str = "build", dirty: bool = False):
-    """A build as `mkdocs build` runs it, in this process; returns the plugin instance."""
+def scenario(root: str, site: str, kind: str) -> None:
+    """Build ``root`` into ``site`` in this process, the child made to fail as ``kind`` says; print a JSON line:
+    where the check ran, the plugin's log, and whether a child process is left."""
+    import json
+    import logging
+    import pickle
+
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    cfg = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
-    cfg.plugins.on_startup(command=command, dirty=dirty)
-    build(cfg, dirty=dirty)
-    return cfg.plugins["reassign"]
+    from mkdocs_reassign import engine
+
+    parent = os.getpid()
+
+    def in_child(fail):
+        real = engine.validate
+
+        def validate(*a, **k):
+            if os.getpid() != parent:
+                fail()
+            return real(*a, **k)
+        engine.validate = validate
+
+    def boom():
+        raise RuntimeError("simulated bug in the child")
+
+    if kind == "exception":
+        in_child(boom)
+    elif kind == "exit":
+        in_child(lambda: os._exit(3))
+    elif kind == "killed":
+        in_child(lambda: os.kill(os.getpid(), signal.SIGKILL))
+    elif kind == "unpicklable":
+        real_dumps = pickle.dumps
+
+        def dumps(*a, **k):
+            if os.getpid() != parent:
+                raise pickle.PicklingError("simulated")
+            return real_dumps(*a, **k)
+        pickle.dumps = dumps
+    elif kind == "stopped":
+        with open(os.path.join(root, "boom.py"), "w", encoding="utf-8") as f:
+            f.write("def on_nav(nav, config, files):\n    raise RuntimeError('another plugin stops the build')\n")
+    records: list[str] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: records.append(record.getMessage())
+    logger = logging.getLogger("mkdocs.plugins.reassign")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    if kind == "thread":
+        other.start()
+    cfg = load_config(os.path.join(root, "mkdocs.yml" if kind != "stopped" else "stopped.yml"), site_dir=site)
+    cfg.plugins.on_startup(command="serve" if kind == "serve" else "build", dirty=kind == "dirty")
+    stopped = ""
+    try:
+        build(cfg, dirty=kind == "dirty")
+    except Exception as err:  # noqa: BLE001 - the "stopped" scenario
+        stopped = str(err)
+    finally:
+        stop.set()
+        if kind == "thread":
+            other.join()
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        left = True
+    except ChildProcessError:
+        left = False
+    print(json.dumps({"checked_in": cfg.plugins["reassign"].checked_in, "log": records, "stopped": stopped, "child_left": left}))
+
+
+def _scenario(root: Path, site: Path, kind: str) -> dict:
+    import json
+
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import test_second_process as t; t.scenario(*sys.argv[2:])")
+    env = dict(quiet_env(), MKDOCS_REASSIGN_FORK="1")
+    proc = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(root), str(site), kind], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture
-def planted(tmp_path, monkeypatch):
-    monkeypatch.setenv("MKDOCS_REASSIGN_FORK", "1")
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+def planted(tmp_path):
     root = _planted(tmp_path / "tree")
-    plugin = _in_process_build(root, tmp_path / "reference")
-    assert plugin.checked_in == "second process"
+    r = _scenario(root, tmp_path / "reference", "none")
+    assert r["checked_in"] == "second process" and not r["child_left"], r
     return root, _tree(tmp_path / "reference")
 
 
-def _child_only(monkeypatch, fail) -> None:
-    """Make engine.validate fail with ``fail()`` in a child process only."""
-    from mkdocs_reassign import engine
-
-    real, parent = engine.validate, os.getpid()
-
-    def validate(*a, **k):
-        if os.getpid() != parent:
-            fail()
-        return real(*a, **k)
-
-    monkeypatch.setattr(engine, "validate", validate)
-
-
-def _boom():
-    raise RuntimeError("simulated bug in the child")
-
-
-@pytest.mark.parametrize("fail", [_boom, lambda: os._exit(3), lambda: os.kill(os.getpid(), signal.SIGKILL)],
-                         ids=["exception", "exit", "killed"])
-def test_a_failed_child_leaves_the_check_to_the_build(planted, fail, tmp_path, monkeypatch, caplog):
+@pytest.mark.parametrize("kind", ["exception", "exit", "killed", "unpicklable"])
+def test_a_failed_child_leaves_the_check_to_the_build(planted, kind, tmp_path):
     root, reference = planted
-    _child_only(monkeypatch, fail)
-    with caplog.at_level("DEBUG", logger="mkdocs.plugins.reassign"):
-        plugin = _in_process_build(root, tmp_path / "site")
-    assert plugin.checked_in == "this process"
-    assert "the check in a second process failed" in caplog.text
+    r = _scenario(root, tmp_path / "site", kind)
+    assert r["checked_in"] == "this process", r
+    assert any("the check in a second process failed" in m for m in r["log"]), r["log"]
+    assert not r["child_left"]
     assert _tree(tmp_path / "site") == reference
 
 
-def test_an_unpicklable_result_leaves_the_check_to_the_build(planted, tmp_path, monkeypatch):
-    root, reference = planted
-    import pickle
-
-    real, parent = pickle.dumps, os.getpid()
-
-    def dumps(*a, **k):
-        if os.getpid() != parent:
-            raise pickle.PicklingError("simulated")
-        return real(*a, **k)
-
-    monkeypatch.setattr(pickle, "dumps", dumps)
-    plugin = _in_process_build(root, tmp_path / "site")
-    assert plugin.checked_in == "this process"
-    assert _tree(tmp_path / "site") == reference
-
-
-def test_serve_dirty_and_threads_check_in_process(planted, tmp_path):
+@pytest.mark.parametrize("kind", ["serve", "dirty", "thread"])
+def test_serve_dirty_and_threads_check_in_process(planted, kind, tmp_path):
     root, _reference = planted
-    assert _in_process_build(root, tmp_path / "serve", command="serve").checked_in == "this process"
-    assert _in_process_build(root, tmp_path / "dirty", dirty=True).checked_in == "this process"
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        assert _in_process_build(root, tmp_path / "thread").checked_in == "this process"
-    finally:
-        stop.set()
-        other.join()
-    assert _in_process_build(root, tmp_path / "again").checked_in == "second process"
+    r = _scenario(root, tmp_path / "site", kind)
+    assert r["checked_in"] == "this process" and not any("second process" in m for m in r["log"]), r
 
 
-def test_no_child_is_left_behind(planted, tmp_path):
-    """The child is waited for, and killed when another plugin stops the build: no process is left behind."""
+def test_no_child_is_left_behind_a_stopped_build(planted, tmp_path):
+    """The child is killed and waited for when another plugin stops the build."""
     root, _reference = planted
-    _in_process_build(root, tmp_path / "site")
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
-    (root / "boom.py").write_text("def on_nav(nav, config, files):\n    raise RuntimeError('another plugin stops the build')\n",
-                                  encoding="utf-8")
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - boom.py\n", encoding="utf-8")
-    with pytest.raises(Exception, match="another plugin stops the build"):
-        _in_process_build(root, tmp_path / "stopped")
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    (root / "stopped.yml").write_text(config.read_text(encoding="utf-8") + "hooks:\n  - boom.py\n", encoding="utf-8")
+    r = _scenario(root, tmp_path / "site", "stopped")
+    assert "another plugin stops the build" in r["stopped"], r
+    assert not r["child_left"], r
