@@ -73,8 +73,8 @@ def serve_notes(s: dict, pages: int) -> list[str]:
         "The re-check is what the plugin does in `on_files` after a save (stat every file, re-scan",
         f"the edited one, the cross-doc rules over the cached model, logging every diagnostic again): "
         f"**{s['median_files_ms']:.1f} ms** (median). A normal (non-`--dirty`) `mkdocs serve` rebuild then re-renders",
-        "*every* page, and the plugin works on each twice (guarding its read, placing its boxes in `on_page_context`), on",
-        f"the few with a table, a map or gap anchors once more (after its render): {pages:,} pages cost {s['median_pages_ms']:.1f} ms more "
+        "*every* page, and the plugin works on each twice (guarding its read; in `on_page_context`, placing its gap anchors",
+        f"and boxes), on a session page once more (after its render): {pages:,} pages cost {s['median_pages_ms']:.1f} ms more "
         f"(about {per_page:.0f} µs a page in the middle of MkDocs' own rendering, with cold caches), so the whole plugin time of such a rebuild is "
         f"{s['median_ms']:.1f} ms ({'within' if s['median_ms'] <= 20 else 'above'} 20 ms). Boxes, banners, tables, overview rows and report entries are reused",
         "while their inputs are unchanged (a warm rebuild is byte-identical to a fresh build: `tests/test_serve_rebuild.py`);",
