@@ -20,7 +20,7 @@ from .cache import Cache
 from .model.diagnostics import Diagnostic
 from .memory import no_gc, release_for_render
 from .model.diagnostics import one_line
-from .output.site import Resolver, drop_unreadable, settle_files, toc
+from .output.site import Resolver, drop_unreadable, left_out_line, settle_files, toc
 
 log = get_plugin_logger("reassign")
 
@@ -218,20 +218,25 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             log.warning(self._report_clash)
         return files
 
+    def _run_check(self, uris: list[str], sources: dict | None = None):
+        """The check and what pages need of it (self.pages); a build then lets go of what only the check needs."""
+        with no_gc():  # it builds a large acyclic model: collections would only re-walk it
+            rep = engine.validate(uris, self.project, self.cache, sources)
+            self.pages.update(rep, (rep.link_gen, self._url_style))  # reads headings, comments: before the release below
+        if not self.serving:
+            release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
+        return rep
+
     def _check(self, uris: list[str]):
         """The check in this process: the report (also self.report), or None after logging an internal error."""
         try:
-            with no_gc():  # it builds a large acyclic model: collections would only re-walk it
-                rep = engine.validate(uris, self.project, self.cache)
-                self.pages.update(rep, (rep.link_gen, self._url_style))  # reads headings, comments: before the release below
+            rep = self._run_check(uris)
         except Exception as err:  # never abort serve; fail a strict build
             self.report = None
             log.error(f"mkdocs-reassign internal error: {type(err).__name__}: {err} (please report it)")
             return None
         self.report = rep
         self.checked_in = "this process"
-        if not self.serving:
-            release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
         startup.forget_functions()
         return rep
 
@@ -293,10 +298,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             import pickle
 
             try:
-                with no_gc():
-                    rep = engine.validate(uris, self.project, self.cache, sources)
-                    self.pages.update(rep, (rep.link_gen, self._url_style))
-                release_for_render(self.cache, self.project.docs_dir, rep, keep_headings=self.pages.banner_on)
+                rep = self._run_check(uris, sources)
                 data = pickle.dumps((rep, self.pages), protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             except BaseException as err:  # noqa: BLE001 - the parent checks again in its own process
@@ -335,8 +337,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             log.debug(f"the check in a second process failed ({why}); checking in this one")
             if self._check(uris) is None:
                 self._check_failed = True
-                for rel, problem in sorted(self._left_out.items()):  # as drop_unreadable says them
-                    log.warning(f"{one_line(rel)}: read-error: {problem} (left out of the site)")
+                for rel, problem in sorted(self._left_out.items()):
+                    log.warning(left_out_line(rel, problem))
                 return
         else:
             self.report, self.pages = rep, pages
@@ -490,8 +492,6 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         if done is not None:  # (inline: a call costs about 2 µs here)
             done.content = self._undo_content
             self._undo_page = self._undo_content = None
-        if self._pending is not None:  # (on_env joins: another plugin may have stopped it)
-            self._join()
         if self.report is None or self._files is None:
             if self._check_failed and page.file.src_uri == self.opts.overview_page and page.file.generated_by:
                 page.content = page.content.replace(PLACEHOLDER.format("overview"), f"<p>{FAILED_NOTE.strip()}</p>", 1)
@@ -546,8 +546,6 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     @event_priority(100)  # before plugins that read the pages' content once they are all built
     def on_post_build(self, config):
         self._restore()  # (the last page's)
-        if self._pending is not None:  # a site with no page
-            self._join()
         if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):
             return
         from .output.formats import atomic_write

@@ -64,9 +64,14 @@ def drop_unreadable(files, docs, docs_dir: str, warn) -> None:
                 problem = check_other_file(path, docs_dir)
             if problem:
                 files.remove(f)
-                warn(f"{rel}: read-error: {problem[0] if isinstance(problem, tuple) else problem} (left out of the site)")
+                warn(left_out_line(rel, problem[0] if isinstance(problem, tuple) else problem))
         except Exception:  # noqa: BLE001 - this is the last line of defence
             continue
+
+
+def left_out_line(rel: str, problem: str) -> str:
+    """The log line for a file left out of the site when the check failed (it has no report to say it)."""
+    return f"{rel}: read-error: {problem} (left out of the site)"
 
 
 def settle_files(files, docs, rep, dirty: bool, pages) -> None:
