@@ -51,9 +51,9 @@ from mkdocs_reassign.engine import Project, decode, validate, walk_docs
 from mkdocs_reassign.markdown import scan
 
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-# The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 + 500 + 1000 + 1500 = 13,500 examples.
+# The slow variants: 3000 + 2000 + 1500 + 1000 + 1500 + 800 + 700 + 500 + 1000 + 1500 + 500 = 14,000 examples.
 SLOW_N = {"scan": 3000, "session": 2000, "feature": 1500, "tree": 1000, "render": 1500, "fix": 800, "waivers": 700,
-          "json": 500, "cites": 1000, "match": 1500}
+          "json": 500, "cites": 1000, "match": 1500, "limits": 500}
 
 
 def slow(n: int):
@@ -626,6 +626,31 @@ def _match(case):
 
 test_match_is_its_definition = QUICK(given(MATCH_CASE)(_match))
 test_match_is_its_definition_slow = slow(SLOW_N["match"])(given(MATCH_CASE)(_match))
+
+
+# ---------------------------------------------------------------------- the page limits read before a scan
+
+
+def _page_limits(case):
+    """sources._over_page_limits skips its count of heading lines when the page is too short to exceed the limit:
+    its verdict is still the count's (a small limit, so that short pages reach it)."""
+    from mkdocs_reassign import sources
+
+    data, limit = case
+    old = sources.PAGE_HEADINGS
+    sources.PAGE_HEADINGS = limit
+    try:
+        got = sources._over_page_limits(data)
+    finally:
+        sources.PAGE_HEADINGS = old
+    n = data.count(b"\n#") + data.count(b"\r#") + data.startswith((b"#", b"\xef\xbb\xbf#"))
+    assert (got != "") == (n > limit), (data, limit, got)
+
+
+LIMIT_CASE = st.tuples(st.lists(st.sampled_from([b"#", b"\n", b"\r", b"\r\n#", b"a", b"\xef\xbb\xbf", b"\n#"]), max_size=80)
+                       .map(b"".join), st.integers(0, 50))
+test_page_heading_limit_is_the_count = QUICK(given(LIMIT_CASE)(_page_limits))
+test_page_heading_limit_is_the_count_slow = slow(SLOW_N["limits"])(given(LIMIT_CASE)(_page_limits))
 
 
 def test_slow_variants_add_up_to_10000_examples():
