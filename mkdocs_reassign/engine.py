@@ -15,7 +15,6 @@ import sys
 from collections import Counter
 from dataclasses import field
 
-from . import rules, waivers
 from .cache import Cache
 from .markdown import sub_comments
 from .markdown import scan as _scan
@@ -166,6 +165,8 @@ def validate(files, project: Project, cache: Cache | None = None, sources: dict[
     site = Site(opts, feats, sessions, registry, dup, link_refs, [(rel, _cites(rel, fd, reg, cache)) for rel, fd in feats.items()],
                 findings.truth(sessions, reg), reg, contracts, reg_problems, read_problems, project.config_name,
                 os.path.join(project.root, opts.source_root) if opts.source_root else None, project.docs_dir, cache)
+    from . import rules
+
     diags.extend(rules.check_site(site))
     rules.refine(diags, site)
     return _report(diags, site, project, unreadable, cache.generation)
@@ -338,6 +339,8 @@ def _read_docs(md, project: Project, cache: Cache, contracts, reg, sources, unre
 
 def _check_file(rel: str, text: str, kind: str, project: Project, cache: Cache, contracts, reg):
     """Scan one file, build its model and run the rules of its scope on it."""
+    from . import rules
+
     doc = _scan(text)
     if kind == "session":
         s = findings.parse_session(rel, doc, reg, project.options.id_pattern)
@@ -372,6 +375,8 @@ def _id_registry(feats: dict, cache: Cache):
     entry = cache.entry("ids", "")
     if entry is not None and entry[0] == ids and all(feats.get(d.path) is fd for d, fd in entry[1][1]):
         return entry[1][0], [d for d, _fd in entry[1][1]]
+    from . import rules
+
     registry, dup = rules.MODULES["feature_id"].duplicates(feats)
     cache.put("ids", "", ids, (registry, [(d, feats[d.path]) for d in dup]))
     return registry, dup
@@ -422,6 +427,8 @@ def _cites(rel: str, fd, reg, cache: Cache) -> list[tuple[int, str]]:
 def _report(diags: list[Diagnostic], site: Site, project: Project, unreadable: set[str], link_gen: int) -> Report:
     """Severity, waivers, display paths and the baseline, applied once, to new diagnostics (the cached
     ones stay as the rules made them)."""
+    from . import rules, waivers
+
     opts = project.options
     sev = dict(rules.DEFAULT_SEVERITY)
     sev.update(opts.severity)

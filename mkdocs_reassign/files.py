@@ -293,6 +293,14 @@ def write_output(path: str, data: bytes, make_dirs: bool = True) -> None:
         raise
 
 
+def atomic_write(path: str, text: str | bytes) -> None:
+    """A report file (``report_file``, the shipped contracts' cache): write_output, with Refused as OSError."""
+    try:
+        write_output(path, text.encode("utf-8") if isinstance(text, str) else text)
+    except Refused as e:
+        raise OSError(str(e)) from None
+
+
 def _write_through(path: str, st, data: bytes) -> None:
     """A device, FIFO or socket: opened for writing (a FIFO without a reader is refused), never replaced."""
     if stat.S_ISDIR(st.st_mode):

@@ -10,7 +10,6 @@ the options table in docs/configuration.md (``markdown_table``, also printed by
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import posixpath
 import re
@@ -18,7 +17,7 @@ import sys
 from dataclasses import field
 
 from .model.globs import glob_problem, glob_regex, matches_any  # noqa: F401 (re-exported)
-from .rules import RULES, SEVERITIES
+from .model.diagnostics import SEVERITIES
 from .startup import dataclass, make_dataclass
 
 # kind -> (Python type of the value, how the docs name the type)
@@ -159,6 +158,8 @@ class OptionError(ValueError):
 
 def did_you_mean(name: str, known) -> str:
     """' (did you mean 'x'?)'-style hint for a misspelt name, or ''."""
+    import difflib  # (here: a build whose options are right never needs it)
+
     close = difflib.get_close_matches(str(name), list(known), n=1)
     return f"did you mean '{close[0]}'? " if close else ""
 
@@ -249,6 +250,8 @@ def _check(opt: Option, value):
             raise OptionError(name, "expected a mapping of rule ID to error|warning|info|off")
         out = {}
         for rule, sev in value.items():
+            from .rules import RULES  # (here: the check's, which a build may run in another process)
+
             if rule not in RULES:
                 raise OptionError(name, f"unknown rule {rule!r} ({did_you_mean(rule, RULES)}known: {', '.join(sorted(RULES))})")
             if sev is False:  # YAML reads a bare `off` as false

@@ -199,7 +199,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         uris = [f.src_uri for f in docs]
         self._undo_page = self._undo_content = None
         self._check_failed = False
-        if self._forkable() and self._fork_check(uris):
+        self._json_text = None
+        if self._forkable() and self._fork_check(uris, files):
             self.report = None  # until _join()
             for f in docs:
                 if f.src_uri in self._left_out:
@@ -250,6 +251,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     _pending = None  # (pid, fd, uris) of the check running in a child process
     _left_out: dict = {}
     _check_failed = False
+    _json_text = None  # the JSON report's text, when the check in a second process made it
     checked_in = ""  # where the last check ran: "this process" or "second process" (tests read it)
 
     def _forkable(self) -> bool:
@@ -265,7 +267,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         except OSError:
             return False
 
-    def _fork_check(self, uris: list[str]) -> bool:
+    def _fork_check(self, uris: list[str], files) -> bool:
         """Start the check in a child process; False when it cannot start (the caller checks here instead).
 
         The build needs nothing of the check before the first session page is read, or before on_env (after
@@ -286,20 +288,23 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             os.close(fd)
             return False
         if pid == 0:  # the child: never returns
-            self._child(fd, uris, sources)
+            self._child(fd, uris, sources, files, left_out)
         self._pending = (pid, fd, uris)
         self._left_out = left_out
         self.cache = Cache()  # (a build has no use for a cache after the check)
         return True
 
-    def _child(self, fd: int, uris: list[str], sources: dict) -> None:
+    def _child(self, fd: int, uris: list[str], sources: dict, files, left_out: dict) -> None:
         code = 1
         try:
             import pickle
 
             try:
                 rep = self._run_check(uris, sources)
-                data = pickle.dumps((rep, self.pages), protocol=pickle.HIGHEST_PROTOCOL)
+                with no_gc():  # the JSON report and the boxes are made here too (see Pages.prerender)
+                    text = self.pages.json_text() if self.opts.report_file else None
+                    self._prerender(files, left_out)
+                data = pickle.dumps((rep, self.pages, text), protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             except BaseException as err:  # noqa: BLE001 - the parent checks again in its own process
                 data = f"{type(err).__name__}: {err}".encode("utf-8", "replace")
@@ -308,6 +313,16 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                 view = view[os.write(fd, view):]
         finally:
             os._exit(code)  # no atexit handlers, no flush of buffers the parent also holds
+
+    def _prerender(self, files, left_out: dict) -> None:
+        """The boxes drawn here, against the files as the build's process has them after on_files (without the
+        left-out ones). Never fails the check: without drafts, the build's process draws the boxes."""
+        try:
+            for f in [f for f in files if f.src_uri in left_out and f.generated_by is None]:
+                files.remove(f)
+            self.pages.prerender(files)
+        except Exception:  # noqa: BLE001 - a bug here costs time, not the boxes
+            self.pages.drafts, self.pages.draft_urls = {}, {}
 
     def _join(self) -> None:
         """The results of the check started by _fork_check; when it failed for any reason, the check runs here."""
@@ -326,7 +341,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             if os.waitstatus_to_exitcode(status) == 0:
                 import pickle
 
-                rep, pages = pickle.loads(data)
+                rep, pages, json_text = pickle.loads(data)
             else:
                 why = data.decode("utf-8", "replace") or f"exit status {os.waitstatus_to_exitcode(status)}"
         except Exception as err:  # noqa: BLE001 - checked again below
@@ -341,7 +356,10 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                     log.warning(left_out_line(rel, problem))
                 return
         else:
-            self.report, self.pages = rep, pages
+            self.report, self.pages, self._json_text = rep, pages, json_text
+            if pages.drafts and (self._files is None or not pages.drafts_hold(self._files)):
+                pages.drafts = {}
+                log.debug("a file the boxes link to moved after the check's on_files: the boxes are drawn here")
             self.checked_in = "second process"
             log.debug("checked in a second process")
             startup.forget_functions()
@@ -548,12 +566,14 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._restore()  # (the last page's)
         if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):
             return
-        from .output.formats import atomic_write
+        from .files import atomic_write  # (not output.formats: the report's text came from the check)
 
         path = os.path.join(config.site_dir, self.opts.report_file)
         try:
-            with no_gc():  # temporary dicts only; by now MkDocs' heap is large and a collection walks all of it
-                text = self.pages.json_text()
+            text = self._json_text
+            if text is None:
+                with no_gc():  # temporary dicts only; by now MkDocs' heap is large and a collection walks all of it
+                    text = self.pages.json_text()
             atomic_write(path, text)
         except OSError as err:
             log.warning(f"mkdocs-reassign: cannot write {self.opts.report_file}: {err}")

@@ -75,8 +75,21 @@ def _hostile(case_id: str):
     return make
 
 
+def _moved(dest: Path) -> Path:
+    """The planted tree with a hook whose on_files runs after the plugin's and moves P2's page (P4's completion box
+    links to it): the boxes the check's process drew from the URLs it saw are stale."""
+    root = _planted(dest)
+    (root / "mover.py").write_text(
+        "from mkdocs.plugins import event_priority\n\n\n@event_priority(-90)\ndef on_files(files, config):\n"
+        "    for f in files:\n        if f.src_uri == 'features/platform/agent-assignment.md':\n"
+        "            f.dest_uri, f.url = 'moved/' + f.dest_uri, 'moved/' + f.url\n    return files\n", encoding="utf-8")
+    with open(root / "mkdocs.yml", "a", encoding="utf-8") as f:
+        f.write("hooks:\n  - mover.py\n")
+    return root
+
+
 TREES = {"own-site": _own_site, "corpus": _corpus, "planted": _planted, "non-utf8-page": _hostile("non-utf8-page"),
-         "empty-file": _hostile("empty-file")}
+         "empty-file": _hostile("empty-file"), "moved-by-a-later-plugin": _moved}
 
 
 @pytest.mark.parametrize("name", sorted(TREES))
@@ -89,6 +102,7 @@ def test_second_process_builds_the_same_site(name, tmp_path):
     assert rc1 == rc0
     assert lines1 == lines0
     assert lines1 or name == "own-site", "these trees have diagnostics: an empty list would compare nothing"
+    assert ("a file the boxes link to moved" in out1) == (name == "moved-by-a-later-plugin"), out1[-3000:]
     forked, in_process = _tree(tmp_path / "forked"), _tree(tmp_path / "in-process")
     assert forked.keys() == in_process.keys()
     assert [k for k in forked if forked[k] != in_process[k]] == []
@@ -168,7 +182,9 @@ def scenario(root: str, site: str, kind: str) -> None:
         left = True
     except ChildProcessError:
         left = False
-    print(json.dumps({"checked_in": cfg.plugins["reassign"].checked_in, "log": records, "stopped": stopped, "child_left": left}))
+    modules = sorted(m for m in sys.modules if m.split(".")[0] in ("mkdocs_reassign", "jsonschema"))
+    print(json.dumps({"checked_in": cfg.plugins["reassign"].checked_in, "log": records, "stopped": stopped, "child_left": left,
+                      "modules": modules}))
 
 
 def _scenario(root: Path, site: Path, kind: str) -> dict:
@@ -188,6 +204,22 @@ def planted(tmp_path):
     r = _scenario(root, tmp_path / "reference", "none")
     assert r["checked_in"] == "second process" and not r["child_left"], r
     return root, _tree(tmp_path / "reference")
+
+
+def test_the_builds_own_process_does_not_import_the_check(tmp_path):
+    """The rules, the report formats and the waivers are the check's: a build that checks in a second process
+    never imports them in its own (its import time and memory are part of every build's cost)."""
+    root = _planted(tmp_path / "tree")
+    r = _scenario(root, tmp_path / "site", "none")
+    assert r["checked_in"] == "second process", r
+    loaded = set(r["modules"])
+    assert "mkdocs_reassign.plugin" in loaded and "mkdocs_reassign.output.pages" in loaded
+    for name in ("mkdocs_reassign.rules", "mkdocs_reassign.rules.required_topic", "mkdocs_reassign.output.formats",
+                 "mkdocs_reassign.waivers", "mkdocs_reassign.code", "jsonschema"):  # (difflib: pytest has it)
+        assert name not in loaded, name
+    # the same build checking in its own process does import them: the test can tell
+    r = _scenario(root, tmp_path / "site2", "dirty")
+    assert {"mkdocs_reassign.rules", "mkdocs_reassign.output.formats"} <= set(r["modules"]), r["modules"]
 
 
 @pytest.mark.parametrize("kind", ["exception", "exit", "killed", "unpicklable"])

@@ -478,7 +478,7 @@ def _display(path: Path, root: str | None) -> str:
 
 
 if __name__ == "__main__":  # python -m mkdocs_reassign.model.contracts: write contracts/compiled.json
-    from ..output.formats import atomic_write
+    from ..files import atomic_write
 
     target = schemas_dir() / "contracts" / SHIPPED_COMPILED
     atomic_write(str(target), compile_shipped())

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Callable
 
 from ..model.diagnostics import Diagnostic
-from ..rules.required_section import ADD_HEADING, EMPTY, MISSING
 from .html import e
 
 AnchorFor = Callable[[int], "tuple[str, str] | None"]  # source line -> (anchor id, heading text) of its heading
 
 
 def banner(diags: list[Diagnostic], anchor_for: AnchorFor, title: str = "mkdocs-reassign") -> str:
+    # the rule's wording, read here: a build without banners never imports the rules (its check may run elsewhere)
+    from ..rules.required_section import EMPTY, MISSING
+
     missing: dict[str, list[Diagnostic]] = {}  # "before" heading -> its missing sections
     empty: list[Diagnostic] = []
     by_rule: dict[str, list[Diagnostic]] = {}
@@ -42,6 +44,8 @@ def _link(d: Diagnostic, anchor_for: AnchorFor, text: str | None = None) -> str:
 
 def _missing_item(before: str, ds: list[Diagnostic], anchor_for: AnchorFor) -> str:
     """The sections as the hints suggest them: in the case the doc's headings use."""
+    from ..rules.required_section import ADD_HEADING, MISSING
+
     names = []
     for d in ds:
         h = ADD_HEADING.match(d.hint or "")
@@ -54,6 +58,8 @@ def _missing_item(before: str, ds: list[Diagnostic], anchor_for: AnchorFor) -> s
 
 
 def _empty_item(ds: list[Diagnostic], anchor_for: AnchorFor) -> str:
+    from ..rules.required_section import EMPTY
+
     names = ", ".join(_link(d, anchor_for, EMPTY.match(d.message).group("name")) for d in ds)
     plural = len(ds) != 1
     what = "write their content or remove the headings" if plural else "write its content or remove the heading"

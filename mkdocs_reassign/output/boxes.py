@@ -121,12 +121,14 @@ def _dl(rows) -> str:
 def _unmet_list(fd: FeatureDoc, place_of) -> str:
     items = []
     for r in fd.results:
-        if r.met:
-            continue
-        anchor = place_of(r.key) if place_of else None
-        label = e(r.label)
-        items.append(f'<li><a href="#{e(anchor)}">{label}</a></li>' if anchor else f"<li>{label}</li>")
+        if not r.met:
+            items.append(unmet_item(e(r.label), place_of(r.key) if place_of else None))
     return "<ul>" + "".join(items) + "</ul>"
+
+
+def unmet_item(label: str, anchor: str | None) -> str:
+    """An unmet requirement (its label, escaped) in the completion box: a link to its place when the page has it."""
+    return f'<li><a href="#{e(anchor)}">{label}</a></li>' if anchor else f"<li>{label}</li>"
 
 
 def _related_list(related: list[Related], resolve: Resolver) -> str:

@@ -315,12 +315,3 @@ def json_report_text(rep, entry_text_of=None) -> str:
     return indented_json(data).replace(json.dumps(_FEATURES_SLOT), listing, 1) + "\n"
 
 
-def atomic_write(path: str, text: str | bytes) -> None:
-    """A report file (``-o``, ``report_file``): files.write_output (a regular file or a new path replaced
-    atomically, a device or FIFO written through, a symbolic link never replaced). Raise OSError."""
-    from ..files import Refused, write_output
-
-    try:
-        write_output(path, text.encode("utf-8") if isinstance(text, str) else text)
-    except Refused as e:
-        raise OSError(str(e)) from None

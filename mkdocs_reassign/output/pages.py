@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from dataclasses import fields as dataclass_fields
 
-from . import boxes, cards, html as render
+from . import boxes as boxes_mod, cards, html as render  # (boxes: the name of the HTML in place())
 from . import overview as ov
 from .banner import banner as render_banner
 from ..cache import Cache, Flat
@@ -77,6 +77,8 @@ class Pages:
         self._feats_prev: dict = {}
         self._live: set[str] = set()  # feature and session pages the cache may hold pieces of
         self._gaps: dict[str, tuple] = {}  # feature page -> where its gap anchors go (ov.gap_places), from update()
+        self.drafts: dict[str, tuple[str, tuple]] = {}  # page -> (its URL, its boxes), drawn by the check's process
+        self.draft_urls: dict[str, str | None] = {}  # target -> the URL the drafts' links were resolved with
         # The rendered pieces, per page (the docs-relative path) or for the site (path ""), each under its key:
         #   sig       feature  _sig(fd)                       key: fd
         #   boxes     feature  completion and findings boxes  key: _key_shown
@@ -116,7 +118,7 @@ class Pages:
         for rel, fd in changed:
             doc = fd.doc
             if self.opts.completion_box:  # read now: a build frees the doc's links and headings before pages render
-                self._facts[rel] = boxes.box_facts(fd)
+                self._facts[rel] = boxes_mod.box_facts(fd)
             (self._with_h1.add if doc.h1 is not None else self._with_h1.discard)(rel)
             (self._marked.add if any("reassign:" in c[2] for c in doc.comments) else self._marked.discard)(rel)
         self._page_diags = {}  # rel -> what its banner lists
@@ -335,7 +337,11 @@ class Pages:
             key = self._key_shown(fd, page_url)
             boxes = self.cache.get("boxes", rel, key, _MISS)
             if boxes is _MISS:
-                boxes = self._feature_boxes(fd, resolve, toc)
+                draft = self.drafts.pop(rel, None) if self.drafts else None
+                if draft is not None and draft[0] == page_url:  # drawn by the check's process (prerender)
+                    boxes = self._filled(fd, draft[1], toc)
+                else:
+                    boxes = self._feature_boxes(fd, resolve, lambda: boxes_mod.place_finder(self._facts.get(fd.rel), toc()))
                 if self.memo:
                     self.cache.put("boxes", rel, key, boxes)
         # the H1 is near the top: replacing the short head copies the long rest of the page once (a slice and a
@@ -358,17 +364,79 @@ class Pages:
         """Every diagnostic of a page, waived ones included (the overview shows them as waived)."""
         return self.rep.by_path.get(self.rep.docs_prefix + rel, [])
 
-    def _feature_boxes(self, fd, resolve, toc) -> str:
+    def _feature_boxes(self, fd, resolve, places) -> str:
+        """``places()`` gives the completion box's place_of (requirement key -> anchor id on the page, or None)."""
         rep = self.rep
         found = rep.findings_of(fd.id) if fd.id else []
         out = []
         if self.opts.completion_box:
-            facts = self._facts.get(fd.rel)
-            related = boxes.related_of(fd, facts, rep.features, rep.registry)
-            out.append(boxes.completion_box(fd, found, related, resolve, boxes.place_finder(facts, toc())))
+            related = boxes_mod.related_of(fd, self._facts.get(fd.rel), rep.features, rep.registry)
+            out.append(boxes_mod.completion_box(fd, found, related, resolve, places()))
         if self.opts.findings_box and fd.id:
-            out.append(boxes.findings_box(fd, found, resolve))
-        return boxes.wrap(out)
+            out.append(boxes_mod.findings_box(fd, found, resolve))
+        return boxes_mod.wrap(out)
+
+    # ------------------------------------------------------------------ boxes drawn by the check's process
+
+    def prerender(self, files) -> None:
+        """A build checking in a second process: draw the boxes of every feature page there, each from its URL and
+        with links resolved against the site's files as on_files left them (``site.Foresight`` notes the URL each
+        target had: ``drafts_hold`` compares them with the files the pages are rendered with). An unmet requirement's
+        link to its place needs the page's headings as rendered: each such item is left as a hole (key, label)
+        that place() fills (``_filled``). A page with a banner is drawn by place() alone."""
+        from .site import Foresight
+
+        if self.memo:
+            return
+        seen: dict = {}
+        memo: dict = {}
+        drafts = {}
+        for rel, (banner, boxes_on) in self.placed.items():
+            fd = self.rep.features.get(rel)
+            f = files.src_uris.get(rel)
+            if banner or not boxes_on or fd is None or f is None:
+                continue
+            holes: dict[str, str] = {}
+
+            def place_of(key, holes=holes):
+                token = f"\x00{self._nonce}-{len(holes)}\x00"  # (a NUL and the nonce: no doc's text holds both)
+                holes[token] = key
+                return token
+
+            html = self._feature_boxes(fd, Foresight(f.url, files, memo, seen), lambda place_of=place_of: place_of)
+            parts: list = []
+            if holes:
+                labels = {}
+                for r in fd.results:
+                    if not r.met:
+                        labels.setdefault(r.key, boxes_mod.e(r.label))
+                for token, key in holes.items():
+                    head, sep, html = html.partition(boxes_mod.unmet_item(labels.get(key, ""), token))
+                    if not sep:
+                        break
+                    parts += [head, (key, labels[key])]
+                else:
+                    parts.append(html)
+                    drafts[rel] = (f.url, tuple(parts))
+                continue
+            drafts[rel] = (f.url, (html,))
+        self.drafts, self.draft_urls = drafts, seen
+
+    def drafts_hold(self, files) -> bool:
+        """Do the site's files give every target the URL the drafts' links were resolved with? (A plugin's on_files
+        after this one may add, remove or move files.) If not, the drafts are dropped: place() draws the boxes."""
+        from .site import url_of
+
+        if all(url_of(files, target) == url for target, url in self.draft_urls.items()):
+            return True
+        self.drafts = {}
+        return False
+
+    def _filled(self, fd, parts: tuple, toc) -> str:
+        if len(parts) == 1:
+            return parts[0]
+        place_of = boxes_mod.place_finder(self._facts.get(fd.rel), toc())
+        return "".join(p if p.__class__ is str else boxes_mod.unmet_item(p[1], place_of(p[0])) for p in parts)
 
     def _feature_link(self, resolve):
         rep = self.rep

@@ -18,10 +18,9 @@ class Resolver:
         self.page, self.files, self.memo = page, files, memo  # memo: (url, page url) -> relative URL
 
     def __call__(self, target_rel: str, fragment: str) -> str:
-        files = self.files
-        f = files.src_uris.get(target_rel)
-        if f is None:
-            f = files.get_file_from_path(target_rel)
+        return self._href(_file(self.files, target_rel), target_rel, fragment)
+
+    def _href(self, f, target_rel: str, fragment: str) -> str:
         if f is not None:
             key = (f.url, self.page.url)
             url = self.memo.get(key)
@@ -34,6 +33,39 @@ class Resolver:
         else:
             url = target_rel
         return url + ("#" + fragment if fragment else "")
+
+
+class _At:
+    __slots__ = ("url",)
+
+    def __init__(self, url: str):
+        self.url = url
+
+
+class Foresight(Resolver):
+    """A Resolver from a page's URL, before MkDocs made the page (in the check's process): notes in ``seen`` the URL
+    each target had (None: no such file), for Pages.drafts_hold to compare with the files the pages are built with."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self, page_url: str, files, memo: dict, seen: dict):
+        super().__init__(_At(page_url), files, memo)
+        self.seen = seen
+
+    def __call__(self, target_rel: str, fragment: str) -> str:
+        f = _file(self.files, target_rel)
+        self.seen[target_rel] = f.url if f is not None else None
+        return self._href(f, target_rel, fragment)
+
+
+def _file(files, target_rel: str):
+    f = files.src_uris.get(target_rel)
+    return f if f is not None else files.get_file_from_path(target_rel)
+
+
+def url_of(files, target_rel: str) -> str | None:
+    f = _file(files, target_rel)
+    return f.url if f is not None else None
 
 
 def toc(page) -> list[tuple[str, str]]:
