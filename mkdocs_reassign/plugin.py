@@ -200,7 +200,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         self._undo_page = self._undo_content = None
         self._check_failed = False
         self._json_text = None
-        if self._forkable() and self._fork_check(uris, files):
+        if self._forkable() and self._fork_check(uris, files, config):
             self.report = None  # until _join()
             for f in docs:
                 if f.src_uri in self._left_out:
@@ -267,7 +267,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         except OSError:
             return False
 
-    def _fork_check(self, uris: list[str], files) -> bool:
+    def _fork_check(self, uris: list[str], files, config) -> bool:
         """Start the check in a child process; False when it cannot start (the caller checks here instead).
 
         The build needs nothing of the check before the first session page is read, or before on_env (after
@@ -288,13 +288,13 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             os.close(fd)
             return False
         if pid == 0:  # the child: never returns
-            self._child(fd, uris, sources, files, left_out)
+            self._child(fd, uris, sources, files, config, left_out)
         self._pending = (pid, fd, uris)
         self._left_out = left_out
         self.cache = Cache()  # (a build has no use for a cache after the check)
         return True
 
-    def _child(self, fd: int, uris: list[str], sources: dict, files, left_out: dict) -> None:
+    def _child(self, fd: int, uris: list[str], sources: dict, files, config, left_out: dict) -> None:
         code = 1
         try:
             import pickle
@@ -303,7 +303,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                 rep = self._run_check(uris, sources)
                 with no_gc():  # the JSON report and the boxes are made here too (see Pages.prerender)
                     text = self.pages.json_text() if self.opts.report_file else None
-                    self._prerender(files, left_out)
+                    self._prerender(files, config, left_out)
                 data = pickle.dumps((rep, self.pages, text), protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             except BaseException as err:  # noqa: BLE001 - the parent checks again in its own process
@@ -314,15 +314,19 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         finally:
             os._exit(code)  # no atexit handlers, no flush of buffers the parent also holds
 
-    def _prerender(self, files, left_out: dict) -> None:
-        """The boxes drawn here, against the files as the build's process has them after on_files (without the
-        left-out ones). Never fails the check: without drafts, the build's process draws the boxes."""
+    def _prerender(self, files, config, left_out: dict) -> None:
+        """The boxes and the overview drawn here, against the files as the build's process has them after on_files
+        (without the left-out ones; the overview page is added after the fork). Never fails the check: without
+        drafts, the build's process draws them."""
         try:
             for f in [f for f in files if f.src_uri in left_out and f.generated_by is None]:
                 files.remove(f)
-            self.pages.prerender(files)
+            name = self.opts.overview_page
+            page = files.get_file_from_path(name) if name else None
+            url = page.url if page is not None else File.generated(config, name, content="").url if name else None
+            self.pages.prerender(files, url)
         except Exception:  # noqa: BLE001 - a bug here costs time, not the boxes
-            self.pages.drafts, self.pages.draft_urls = {}, {}
+            self.pages.drafts, self.pages.draft_urls, self.pages.map_draft = {}, {}, None
 
     def _join(self) -> None:
         """The results of the check started by _fork_check; when it failed for any reason, the check runs here."""

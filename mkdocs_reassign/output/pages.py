@@ -79,6 +79,7 @@ class Pages:
         self._gaps: dict[str, tuple] = {}  # feature page -> where its gap anchors go (ov.gap_places), from update()
         self.drafts: dict[str, tuple[str, tuple]] = {}  # page -> (its URL, its boxes), drawn by the check's process
         self.draft_urls: dict[str, str | None] = {}  # target -> the URL the drafts' links were resolved with
+        self.map_draft: tuple[str, str] | None = None  # (the overview page's URL, the overview), drawn with the drafts
         # The rendered pieces, per page (the docs-relative path) or for the site (path ""), each under its key:
         #   sig       feature  _sig(fd)                       key: fd
         #   boxes     feature  completion and findings boxes  key: _key_shown
@@ -378,12 +379,13 @@ class Pages:
 
     # ------------------------------------------------------------------ boxes drawn by the check's process
 
-    def prerender(self, files) -> None:
+    def prerender(self, files, overview_url: str | None = None) -> None:
         """A build checking in a second process: draw the boxes of every feature page there, each from its URL and
         with links resolved against the site's files as on_files left them (``site.Foresight`` notes the URL each
         target had: ``drafts_hold`` compares them with the files the pages are rendered with). An unmet requirement's
         link to its place needs the page's headings as rendered: each such item is left as a hole (key, label)
-        that place() fills (``_filled``). A page with a banner is drawn by place() alone."""
+        that place() fills (``_filled``). A page with a banner is drawn by place() alone. The overview is drawn
+        too, for the page at ``overview_url`` (the overview_page option's)."""
         from .site import Foresight
 
         if self.memo:
@@ -420,6 +422,8 @@ class Pages:
                     drafts[rel] = (f.url, tuple(parts))
                 continue
             drafts[rel] = (f.url, (html,))
+        if overview_url is not None:
+            self.map_draft = (overview_url, ov.overview(self.rep, Foresight(overview_url, files, memo, seen)))
         self.drafts, self.draft_urls = drafts, seen
 
     def drafts_hold(self, files) -> bool:
@@ -429,7 +433,7 @@ class Pages:
 
         if all(url_of(files, target) == url for target, url in self.draft_urls.items()):
             return True
-        self.drafts = {}
+        self.drafts, self.map_draft = {}, None
         return False
 
     def _filled(self, fd, parts: tuple, toc) -> str:
@@ -481,7 +485,8 @@ class Pages:
     def overview(self, page_url: str, resolve) -> str:
         rep = self.rep
         if not self.memo:
-            return ov.overview(rep, resolve)
+            draft = self.map_draft
+            return draft[1] if draft is not None and draft[0] == page_url else ov.overview(rep, resolve)
         cache = self.cache
         key = self._key_overview(page_url)
         html = cache.get("overview", "", key, _MISS)
