@@ -103,6 +103,11 @@ class _Rendered:
             page.content = plugin._page_step(page, page.content, files, False)
 
 
+def _log_lines(rep) -> list[tuple[bool, str]]:
+    """(info?, line) of each diagnostic the build logs (the check's process makes them: plugin._child)."""
+    return [(d.severity == "info", d.format()) for d in rep.active]
+
+
 CSS_PATH = "assets/mkdocs-reassign.css"
 FAILED_NOTE = "The check failed on this build (see the build log); the overview comes back with the next build that checks.\n"
 
@@ -243,9 +248,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
     @staticmethod
     def _log(rep) -> None:
-        for d in rep.active:
-            msg = d.format()
-            (log.info if d.severity == "info" else log.warning)(msg)
+        for info, msg in _log_lines(rep):
+            (log.info if info else log.warning)(msg)
 
     # -- a one-shot build checks in a second process, while MkDocs reads and renders the pages in this one
     _pending = None  # (pid, fd, uris) of the check running in a child process
@@ -301,10 +305,11 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
             try:
                 rep = self._run_check(uris, sources)
-                with no_gc():  # the JSON report and the boxes are made here too (see Pages.prerender)
-                    text = self.pages.json_text() if self.opts.report_file else None
+                with no_gc():  # the log's lines, the JSON report and the boxes are made here too (see Pages.prerender)
+                    text = self.pages.json_text().encode("utf-8") if self.opts.report_file else None
                     self._prerender(files, config, left_out)
-                data = pickle.dumps((rep, self.pages, text), protocol=pickle.HIGHEST_PROTOCOL)
+                    lines = _log_lines(rep)
+                data = pickle.dumps((rep, self.pages, text, lines), protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             except BaseException as err:  # noqa: BLE001 - the parent checks again in its own process
                 data = f"{type(err).__name__}: {err}".encode("utf-8", "replace")
@@ -345,7 +350,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             if os.waitstatus_to_exitcode(status) == 0:
                 import pickle
 
-                rep, pages, json_text = pickle.loads(data)
+                rep, pages, json_text, lines = pickle.loads(data)
             else:
                 why = data.decode("utf-8", "replace") or f"exit status {os.waitstatus_to_exitcode(status)}"
         except Exception as err:  # noqa: BLE001 - checked again below
@@ -361,12 +366,15 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                 return
         else:
             self.report, self.pages, self._json_text = rep, pages, json_text
-            if pages.drafts and (self._files is None or not pages.drafts_hold(self._files)):
-                pages.drafts = {}
+            if (pages.drafts or pages.map_draft is not None) and (self._files is None or not pages.drafts_hold(self._files)):
+                pages.drafts, pages.map_draft = {}, None
                 log.debug("a file the boxes link to moved after the check's on_files: the boxes are drawn here")
             self.checked_in = "second process"
             log.debug("checked in a second process")
             startup.forget_functions()
+            for info, msg in lines:
+                (log.info if info else log.warning)(msg)
+            return
         self._log(self.report)
 
     def on_env(self, env, config, files):
