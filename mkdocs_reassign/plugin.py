@@ -582,7 +582,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
         path = os.path.join(config.site_dir, self.opts.report_file)
         try:
-            text = self._json_text
+            text, self._json_text = self._json_text, None  # (let go of it before the search plugins' own post_build)
             if text is None:
                 with no_gc():  # temporary dicts only; by now MkDocs' heap is large and a collection walks all of it
                     text = self.pages.json_text()

@@ -486,7 +486,10 @@ class Pages:
         rep = self.rep
         if not self.memo:
             draft = self.map_draft
-            return draft[1] if draft is not None and draft[0] == page_url else ov.overview(rep, resolve)
+            if draft is not None and draft[0] == page_url:
+                self.map_draft = None  # (one page has this URL; the build's peak memory is at its end)
+                return draft[1]
+            return ov.overview(rep, resolve)
         cache = self.cache
         key = self._key_overview(page_url)
         html = cache.get("overview", "", key, _MISS)
