@@ -103,6 +103,48 @@ class _Rendered:
             page.content = plugin._page_step(page, page.content, files, False)
 
 
+def _spill(buf: bytearray, data: bytes) -> tuple[int, int]:
+    """Append ``data`` to what the check's process writes to its anonymous file: where it is (offset, length)."""
+    at = len(buf)
+    buf += data
+    return at, len(data)
+
+
+def _pread(fd: int, offset: int, length: int) -> bytes:
+    parts = []
+    while length > 0:
+        chunk = os.pread(fd, length, offset)
+        if not chunk:
+            raise EOFError("the check's results end early")
+        parts.append(chunk)
+        offset += len(chunk)
+        length -= len(chunk)
+    return b"".join(parts)
+
+
+class _Spilled:
+    """The check's anonymous file, kept open by the build's process until on_post_build: what it reads once, late
+    (a page's boxes, the overview, the JSON report), it reads from there when it needs it, not at the join."""
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def read(self, ref: tuple[int, int]) -> bytes:
+        return _pread(self.fd, ref[0], ref[1])
+
+    def load(self, ref: tuple[int, int]):
+        import pickle
+
+        return pickle.loads(self.read(ref))
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
 def _log_lines(rep) -> list[tuple[bool, str]]:
     """(info?, line) of each diagnostic the build logs (the check's process makes them: plugin._child)."""
     return [(d.severity == "info", d.format()) for d in rep.active]
@@ -204,7 +246,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         uris = [f.src_uri for f in docs]
         self._undo_page = self._undo_content = None
         self._check_failed = False
-        self._json_text = None
+        self._json_ref = None
+        self._close_spilled()
         if self._forkable() and self._fork_check(uris, files, config):
             self.report = None  # until _join()
             for f in docs:
@@ -255,7 +298,8 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     _pending = None  # (pid, fd, uris) of the check running in a child process
     _left_out: dict = {}
     _check_failed = False
-    _json_text = None  # the JSON report's text, when the check in a second process made it
+    _json_ref = None  # where the JSON report is in the check's anonymous file (_Spilled), when it made it
+    _spilled = None
     checked_in = ""  # where the last check ran: "this process" or "second process" (tests read it)
 
     def _forkable(self) -> bool:
@@ -305,11 +349,23 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
 
             try:
                 rep = self._run_check(uris, sources)
+                pages = self.pages
                 with no_gc():  # the log's lines, the JSON report and the boxes are made here too (see Pages.prerender)
-                    text = self.pages.json_text().encode("utf-8") if self.opts.report_file else None
                     self._prerender(files, config, left_out)
                     lines = _log_lines(rep)
-                data = pickle.dumps((rep, self.pages, text, lines), protocol=pickle.HIGHEST_PROTOCOL)
+                    # what the build's process reads once, late, stays in the anonymous file until then (_Spilled):
+                    # the JSON report, the overview, each page's boxes (10 MiB at 1,000 docs, which it would hold
+                    # from the join on, as str of 4 bytes a character once a box holds an emoji)
+                    spill = bytearray()
+                    json_ref = _spill(spill, pages.json_text().encode("utf-8")) if self.opts.report_file else None
+                    pages.drafts = {rel: (url, _spill(spill, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)))
+                                    for rel, (url, parts) in pages.drafts.items()}
+                    if pages.map_draft is not None:
+                        pages.map_draft = (pages.map_draft[0], _spill(spill, pickle.dumps(pages.map_draft[1], protocol=pickle.HIGHEST_PROTOCOL)))
+                    main = len(spill)
+                    spill += pickle.dumps((rep, pages, json_ref, lines), protocol=pickle.HIGHEST_PROTOCOL)
+                    spill += main.to_bytes(8, "little")
+                data = spill
                 code = 0
             except BaseException as err:  # noqa: BLE001 - the parent checks again in its own process
                 data = f"{type(err).__name__}: {err}".encode("utf-8", "replace")
@@ -341,22 +397,20 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
         try:
             _, status = os.waitpid(pid, 0)
             size = os.fstat(fd).st_size
-            data = bytearray()
-            while len(data) < size:
-                chunk = os.pread(fd, size - len(data), len(data))
-                if not chunk:
-                    break
-                data += chunk
             if os.waitstatus_to_exitcode(status) == 0:
                 import pickle
 
-                rep, pages, json_text, lines = pickle.loads(data)
+                main = int.from_bytes(_pread(fd, size - 8, 8), "little")
+                rep, pages, json_ref, lines = pickle.loads(_pread(fd, main, size - 8 - main))
+                pages.spilled = self._spilled = _Spilled(fd)
+                fd = None  # (open until on_post_build: the boxes, the overview and the report are read from it)
             else:
-                why = data.decode("utf-8", "replace") or f"exit status {os.waitstatus_to_exitcode(status)}"
+                why = _pread(fd, 0, size).decode("utf-8", "replace") or f"exit status {os.waitstatus_to_exitcode(status)}"
         except Exception as err:  # noqa: BLE001 - checked again below
             rep, why = None, f"{type(err).__name__}: {err}"
         finally:
-            os.close(fd)
+            if fd is not None:
+                os.close(fd)
         if rep is None:
             log.debug(f"the check in a second process failed ({why}); checking in this one")
             if self._check(uris) is None:
@@ -365,7 +419,7 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                     log.warning(left_out_line(rel, problem))
                 return
         else:
-            self.report, self.pages, self._json_text = rep, pages, json_text
+            self.report, self.pages, self._json_ref = rep, pages, json_ref
             if (pages.drafts or pages.map_draft is not None) and (self._files is None or not pages.drafts_hold(self._files)):
                 pages.drafts, pages.map_draft = {}, None
                 log.debug("a file the boxes link to moved after the check's on_files: the boxes are drawn here")
@@ -382,8 +436,14 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
             self._join()
         return env
 
+    def _close_spilled(self) -> None:
+        if self._spilled is not None:
+            self._spilled.close()
+            self._spilled = None
+
     def on_build_error(self, error):
         """The build stopped: the check in a child process is not waited for."""
+        self._close_spilled()
         if self._pending is not None:
             pid, fd, _ = self._pending
             self._pending = None
@@ -576,14 +636,22 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
     @event_priority(100)  # before plugins that read the pages' content once they are all built
     def on_post_build(self, config):
         self._restore()  # (the last page's)
+        try:
+            self._write_report(config)
+        finally:
+            self._close_spilled()
+
+    def _write_report(self, config) -> None:
         if self.report is None or not self.opts.report_file or getattr(self, "_report_clash", None):
             return
         from .files import atomic_write  # (not output.formats: the report's text came from the check)
 
         path = os.path.join(config.site_dir, self.opts.report_file)
         try:
-            text, self._json_text = self._json_text, None  # (let go of it before the search plugins' own post_build)
-            if text is None:
+            ref, self._json_ref = self._json_ref, None
+            if ref is not None and self._spilled is not None:
+                text = self._spilled.read(ref)
+            else:
                 with no_gc():  # temporary dicts only; by now MkDocs' heap is large and a collection walks all of it
                     text = self.pages.json_text()
             atomic_write(path, text)

@@ -164,9 +164,10 @@ def scenario(root: str, site: str, kind: str) -> None:
                 raise pickle.PicklingError("simulated")
             return real_dumps(*a, **k)
         pickle.dumps = dumps
-    elif kind == "stopped":
+    elif kind in ("stopped", "stopped-late"):  # before the join (on_nav), or after it (a page's on_post_page)
+        event = "on_nav(nav, config, files)" if kind == "stopped" else "on_post_page(output, page, config)"
         with open(os.path.join(root, "boom.py"), "w", encoding="utf-8") as f:
-            f.write("def on_nav(nav, config, files):\n    raise RuntimeError('another plugin stops the build')\n")
+            f.write(f"def {event}:\n    raise RuntimeError('another plugin stops the build')\n")
     records: list[str] = []
     handler = logging.Handler(logging.DEBUG)
     handler.emit = lambda record: records.append(record.getMessage())
@@ -177,7 +178,7 @@ def scenario(root: str, site: str, kind: str) -> None:
     other = threading.Thread(target=stop.wait)
     if kind == "thread":
         other.start()
-    cfg = load_config(os.path.join(root, "mkdocs.yml" if kind != "stopped" else "stopped.yml"), site_dir=site)
+    cfg = load_config(os.path.join(root, "stopped.yml" if kind.startswith("stopped") else "mkdocs.yml"), site_dir=site)
     cfg.plugins.on_startup(command="serve" if kind == "serve" else "build", dirty=kind == "dirty")
     stopped = ""
     try:
@@ -194,8 +195,15 @@ def scenario(root: str, site: str, kind: str) -> None:
     except ChildProcessError:
         left = False
     modules = sorted(m for m in sys.modules if m.split(".")[0] in ("mkdocs_reassign", "jsonschema"))
+    memfds = []  # the check's anonymous file, if this process still holds it
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if "mkdocs-reassign-check" in os.readlink(f"/proc/self/fd/{name}"):
+                memfds.append(name)
+        except OSError:
+            pass
     print(json.dumps({"checked_in": cfg.plugins["reassign"].checked_in, "log": records, "stopped": stopped, "child_left": left,
-                      "modules": modules}))
+                      "modules": modules, "memfds": memfds}))
 
 
 def _scenario(root: Path, site: Path, kind: str) -> dict:
@@ -223,6 +231,7 @@ def test_the_builds_own_process_does_not_import_the_check(tmp_path):
     root = _planted(tmp_path / "tree")
     r = _scenario(root, tmp_path / "site", "none")
     assert r["checked_in"] == "second process", r
+    assert r["memfds"] == [], "the check's anonymous file is closed at the end of the build"
     loaded = set(r["modules"])
     assert "mkdocs_reassign.plugin" in loaded and "mkdocs_reassign.output.pages" in loaded
     for name in ("mkdocs_reassign.rules", "mkdocs_reassign.rules.required_topic", "mkdocs_reassign.output.formats",
@@ -250,11 +259,14 @@ def test_serve_dirty_and_threads_check_in_process(planted, kind, tmp_path):
     assert r["checked_in"] == "this process" and not any("second process" in m for m in r["log"]), r
 
 
-def test_no_child_is_left_behind_a_stopped_build(planted, tmp_path):
-    """The child is killed and waited for when another plugin stops the build."""
+@pytest.mark.parametrize("kind", ["stopped", "stopped-late"])
+def test_no_child_is_left_behind_a_stopped_build(planted, kind, tmp_path):
+    """The child is killed and waited for when another plugin stops the build; the check's anonymous file is
+    closed, whether the build stops before the join or after it (while the boxes are read from it)."""
     root, _reference = planted
     config = root / "mkdocs.yml"
     (root / "stopped.yml").write_text(config.read_text(encoding="utf-8") + "hooks:\n  - boom.py\n", encoding="utf-8")
-    r = _scenario(root, tmp_path / "site", "stopped")
+    r = _scenario(root, tmp_path / "site", kind)
     assert "another plugin stops the build" in r["stopped"], r
     assert not r["child_left"], r
+    assert r["memfds"] == [], r

@@ -80,6 +80,7 @@ class Pages:
         self.drafts: dict[str, tuple[str, tuple]] = {}  # page -> (its URL, its boxes), drawn by the check's process
         self.draft_urls: dict[str, str | None] = {}  # target -> the URL the drafts' links were resolved with
         self.map_draft: tuple[str, str] | None = None  # (the overview page's URL, the overview), drawn with the drafts
+        self.spilled = None  # the adapter's reader when the drafts' values are where they are in a file (load(ref))
         # The rendered pieces, per page (the docs-relative path) or for the site (path ""), each under its key:
         #   sig       feature  _sig(fd)                       key: fd
         #   boxes     feature  completion and findings boxes  key: _key_shown
@@ -340,7 +341,7 @@ class Pages:
             if boxes is _MISS:
                 draft = self.drafts.pop(rel, None) if self.drafts else None
                 if draft is not None and draft[0] == page_url:  # drawn by the check's process (prerender)
-                    boxes = self._filled(fd, draft[1], toc)
+                    boxes = self._filled(fd, draft[1] if self.spilled is None else self.spilled.load(draft[1]), toc)
                 else:
                     boxes = self._feature_boxes(fd, resolve, lambda: boxes_mod.place_finder(self._facts.get(fd.rel), toc()))
                 if self.memo:
@@ -487,8 +488,8 @@ class Pages:
         if not self.memo:
             draft = self.map_draft
             if draft is not None and draft[0] == page_url:
-                self.map_draft = None  # (one page has this URL; the build's peak memory is at its end)
-                return draft[1]
+                self.map_draft = None  # (one page has this URL)
+                return draft[1] if self.spilled is None else self.spilled.load(draft[1])
             return ov.overview(rep, resolve)
         cache = self.cache
         key = self._key_overview(page_url)
