@@ -115,7 +115,7 @@ def _pread(fd: int, offset: int, length: int) -> bytes:
     while length > 0:
         chunk = os.pread(fd, length, offset)
         if not chunk:
-            raise EOFError("the check's results end early")
+            raise OSError("the check's results end early")  # (an OSError: every reader handles those)
         parts.append(chunk)
         offset += len(chunk)
         length -= len(chunk)

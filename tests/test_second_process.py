@@ -270,3 +270,23 @@ def test_no_child_is_left_behind_a_stopped_build(planted, kind, tmp_path):
     assert "another plugin stops the build" in r["stopped"], r
     assert not r["child_left"], r
     assert r["memfds"] == [], r
+
+
+def test_a_short_read_of_the_checks_file_is_an_oserror(tmp_path):
+    """What the build's process reads late from the check's file (a page's boxes, the report) fails as an OSError,
+    which every reader reports (the report's writer as "cannot write", a page step as one internal-error line):
+    never another exception escaping into MkDocs."""
+    from mkdocs_reassign.plugin import _pread, _Spilled
+
+    path = tmp_path / "results"
+    path.write_bytes(b"0123456789")
+    fd = os.open(path, os.O_RDONLY)
+    spilled = _Spilled(fd)
+    try:
+        assert spilled.read((2, 3)) == b"234"
+        with pytest.raises(OSError):
+            _pread(fd, 8, 5)
+    finally:
+        spilled.close()
+    assert spilled.fd is None
+    spilled.close()  # twice: nothing happens

@@ -414,10 +414,11 @@ class Pages:
                     if not r.met:
                         labels.setdefault(r.key, boxes_mod.e(r.label))
                 for token, key in holes.items():
-                    head, sep, html = html.partition(boxes_mod.unmet_item(labels.get(key, ""), token))
-                    if not sep:
+                    label = labels.get(key, "")
+                    head, sep, html = html.partition(boxes_mod.unmet_item(label, token))
+                    if not sep:  # (not drawn as expected: place() draws this page's boxes)
                         break
-                    parts += [head, (key, labels[key])]
+                    parts += [head, (key, label)]
                 else:
                     parts.append(html)
                     drafts[rel] = (f.url, tuple(parts))
