@@ -210,7 +210,16 @@ def _two_modules():
         sys.modules.update(before)
 
 
-_EN, _RU = _stemmers()
+_EN = _RU = None  # loaded at the first stem (stemmers()): PyStemmer's library is 0.7 MiB of resident memory, and
+# the process of a build whose check runs in a second process never stems
+
+
+def stemmers():
+    """(English, Russian) Snowball stemmers, loaded once."""
+    global _EN, _RU
+    if _EN is None:
+        _EN, _RU = _stemmers()
+    return _EN, _RU
 
 
 @lru_cache(maxsize=200_000)
@@ -220,12 +229,12 @@ def stem(word: str) -> str:
     if w.isascii():
         if w.isdigit() or len(w) <= 2:
             return w
-        return _EN.stemWord(w)
+        return (_EN if _EN is not None else stemmers()[0]).stemWord(w)
     first = next((c for c in w if c.isalpha()), "")
     if first and first <= "\u024f":
-        return _EN.stemWord(w)
+        return (_EN if _EN is not None else stemmers()[0]).stemWord(w)
     if first and "\u0400" <= first <= "\u04ff":
-        return _RU.stemWord(w)
+        return (_RU if _RU is not None else stemmers()[1]).stemWord(w)
     return w
 
 
