@@ -357,11 +357,14 @@ class ReassignPlugin(BasePlugin[ReassignConfig]):
                     # the JSON report, the overview, each page's boxes (10 MiB at 1,000 docs, which it would hold
                     # from the join on, as str of 4 bytes a character once a box holds an emoji)
                     spill = bytearray()
+
+                    def put(obj) -> tuple[int, int]:
+                        return _spill(spill, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
                     json_ref = _spill(spill, pages.json_text().encode("utf-8")) if self.opts.report_file else None
-                    pages.drafts = {rel: (url, _spill(spill, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)))
-                                    for rel, (url, parts) in pages.drafts.items()}
+                    pages.drafts = {rel: (url, put(parts)) for rel, (url, parts) in pages.drafts.items()}
                     if pages.map_draft is not None:
-                        pages.map_draft = (pages.map_draft[0], _spill(spill, pickle.dumps(pages.map_draft[1], protocol=pickle.HIGHEST_PROTOCOL)))
+                        pages.map_draft = (pages.map_draft[0], put(pages.map_draft[1]))
                     main = len(spill)
                     spill += pickle.dumps((rep, pages, json_ref, lines), protocol=pickle.HIGHEST_PROTOCOL)
                     spill += main.to_bytes(8, "little")

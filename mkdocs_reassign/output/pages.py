@@ -430,13 +430,10 @@ class Pages:
 
     def drafts_hold(self, files) -> bool:
         """Do the site's files give every target the URL the drafts' links were resolved with? (A plugin's on_files
-        after this one may add, remove or move files.) If not, the drafts are dropped: place() draws the boxes."""
+        after this one may add, remove or move files.) If not, the caller drops them: place() draws the boxes."""
         from .site import url_of
 
-        if all(url_of(files, target) == url for target, url in self.draft_urls.items()):
-            return True
-        self.drafts, self.map_draft = {}, None
-        return False
+        return all(url_of(files, target) == url for target, url in self.draft_urls.items())
 
     def _filled(self, fd, parts: tuple, toc) -> str:
         if len(parts) == 1:
